@@ -1,0 +1,107 @@
+/**
+ * The feature spec: the contract between the offline trainer and the edge scorer.
+ *
+ * It says which features a model reads, in which order, how each becomes one or
+ * more float32 columns of the model's input tensor, and what the ONNX graph does
+ * to those columns before the network sees them (imputation, clipping, scaling).
+ * The trainer writes it into `model/ltv.json`; the worker reads it from there.
+ * Pure data: no runtime dependencies, so both sides import it unchanged.
+ */
+
+/** Version tag of the spec format; bump on any change that old readers would misread. */
+export const SPEC_FORMAT = 'ltv-edge/feature-spec@1';
+
+/** What the ONNX graph does to one encoded column, in this order. */
+export interface ColumnTransform {
+  /** Value that replaces NaN (a missing numeric value): the training median. */
+  impute: number;
+  /** Lower clip bound (training-split low quantile). */
+  min: number;
+  /** Upper clip bound (training-split high quantile). */
+  max: number;
+  /** Standard-scaler mean, fitted on the training split after imputation and clipping. */
+  mean: number;
+  /** Standard-scaler standard deviation; never 0 (a constant column is dropped or gets 1). */
+  std: number;
+}
+
+/** A feature read as a number; one input column. Missing (null/absent) is encoded as NaN. */
+export interface NumericFeature {
+  name: string;
+  type: 'numeric';
+  /** Whether a caller may leave it out; if so the graph imputes it. */
+  optional: boolean;
+  transform: ColumnTransform;
+}
+
+/**
+ * A feature read as a string; one-hot over `levels`, one input column per level.
+ * The last two levels are always OTHER_LEVEL and MISSING_LEVEL, so an unseen value
+ * and a missing value each have a column of their own.
+ */
+export interface CategoricalFeature {
+  name: string;
+  type: 'categorical';
+  optional: boolean;
+  levels: string[];
+  /** One transform per level, in the order of `levels`. */
+  transforms: ColumnTransform[];
+}
+
+export type Feature = NumericFeature | CategoricalFeature;
+
+export const OTHER_LEVEL = '__other__';
+export const MISSING_LEVEL = '__missing__';
+
+/** The predicted quantity and how the graph maps the network's output back to it. */
+export interface TargetSpec {
+  /** Column name of the target in the training data, e.g. `holdout_spend_39w`. */
+  name: string;
+  /** Unit of the prediction, e.g. `USD`; free text from the trainer's options. */
+  unit: string;
+  /** The network predicts (target - mean) / std; the graph undoes that. */
+  mean: number;
+  std: number;
+}
+
+/** Names of the graph's tensors, so that callers never guess them. */
+export interface GraphIO {
+  /** Float32 input [N, width] in the spec's column order; NaN marks a missing numeric value. */
+  input: string;
+  /** Float32 outputs [N, 1] by name, in graph order; the first one is the LTV. */
+  outputs: string[];
+}
+
+export interface FeatureSpec {
+  format: typeof SPEC_FORMAT;
+  features: Feature[];
+  target: TargetSpec;
+  io: GraphIO;
+}
+
+/** Width of one encoded row: one column per numeric feature, one per categorical level. */
+export function encodedWidth(spec: Pick<FeatureSpec, 'features'>): number {
+  let width = 0;
+  for (const feature of spec.features) width += feature.type === 'numeric' ? 1 : feature.levels.length;
+  return width;
+}
+
+/** Names of the encoded columns, e.g. `recency` or `channel=email`; for reports and OIP metadata. */
+export function columnNames(spec: Pick<FeatureSpec, 'features'>): string[] {
+  const names: string[] = [];
+  for (const feature of spec.features) {
+    if (feature.type === 'numeric') names.push(feature.name);
+    else for (const level of feature.levels) names.push(`${feature.name}=${level}`);
+  }
+  return names;
+}
+
+/** The per-column transforms in column order, as the ONNX exporter lays them into the graph. */
+export function columnTransforms(spec: Pick<FeatureSpec, 'features'>): ColumnTransform[] {
+  const transforms: ColumnTransform[] = [];
+  for (const feature of spec.features) {
+    if (feature.type === 'numeric') transforms.push(feature.transform);
+    else transforms.push(...feature.transforms);
+  }
+  return transforms;
+}

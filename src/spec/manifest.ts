@@ -1,0 +1,97 @@
+/**
+ * `ltv.json`: the feature spec plus what identifies and qualifies one trained model.
+ * Written by the trainer beside `ltv.onnx`, bundled into the worker, served by `GET /v1/model`.
+ */
+import { type FeatureSpec, SPEC_FORMAT, encodedWidth } from './feature-spec.js';
+
+export const MANIFEST_FORMAT = 'ltv-edge/model@1';
+
+export type HyperValue = number | string | boolean | number[];
+
+export interface ModelManifest {
+  format: typeof MANIFEST_FORMAT;
+  /** Model name as served by the OIP routes (`/v2/models/{name}`). */
+  name: string;
+  /** Content hash: the first 16 hex digits of SHA-256 over the ONNX bytes and the spec. */
+  version: string;
+  /** SHA-256 (hex) of `ltv.onnx`, checked by the worker before it loads the graph. */
+  onnxSha256: string;
+  /** ISO 8601 time of export. */
+  createdAt: string;
+  trainingData: { sha256: string; rows: number; source: string };
+  hyperparameters: Record<string, HyperValue>;
+  /** Test-split metrics of this model (MSE, RMSE, MAE, R², Gini, …). */
+  metrics: Record<string, number>;
+  spec: FeatureSpec;
+}
+
+/** A manifest that does not hold together, with the JSON path of the first problem. */
+export class ManifestError extends Error {
+  constructor(readonly path: string, detail: string) {
+    super(`${path || '/'}: ${detail}`);
+    this.name = 'ManifestError';
+  }
+}
+
+/**
+ * Checks the shape of a parsed `ltv.json` so that the worker refuses a broken
+ * model at load instead of answering garbage later. Throws ManifestError.
+ */
+export function parseManifest(json: unknown): ModelManifest {
+  const m = object(json, '');
+  expect(m.format === MANIFEST_FORMAT, '/format', `expected "${MANIFEST_FORMAT}", got ${JSON.stringify(m.format)}`);
+  string(m.name, '/name');
+  string(m.version, '/version');
+  expect(typeof m.onnxSha256 === 'string' && /^[0-9a-f]{64}$/.test(m.onnxSha256), '/onnxSha256', 'expected 64 hex digits');
+  const spec = object(m.spec, '/spec');
+  expect(spec.format === SPEC_FORMAT, '/spec/format', `expected "${SPEC_FORMAT}"`);
+  expect(Array.isArray(spec.features) && spec.features.length > 0, '/spec/features', 'expected a non-empty array');
+  const names = new Set<string>();
+  (spec.features as unknown[]).forEach((raw, i) => {
+    const at = `/spec/features/${i}`;
+    const f = object(raw, at);
+    string(f.name, `${at}/name`);
+    expect(!names.has(f.name as string), `${at}/name`, `duplicate feature ${JSON.stringify(f.name)}`);
+    names.add(f.name as string);
+    expect(typeof f.optional === 'boolean', `${at}/optional`, 'expected a boolean');
+    if (f.type === 'numeric') {
+      transform(f.transform, `${at}/transform`);
+    } else if (f.type === 'categorical') {
+      expect(Array.isArray(f.levels) && f.levels.every((l) => typeof l === 'string'), `${at}/levels`, 'expected an array of strings');
+      expect(Array.isArray(f.transforms) && f.transforms.length === (f.levels as unknown[]).length, `${at}/transforms`, 'expected one transform per level');
+      (f.transforms as unknown[]).forEach((t, j) => transform(t, `${at}/transforms/${j}`));
+    } else {
+      throw new ManifestError(`${at}/type`, `expected "numeric" or "categorical", got ${JSON.stringify(f.type)}`);
+    }
+  });
+  const target = object(spec.target, '/spec/target');
+  string(target.name, '/spec/target/name');
+  finite(target.mean, '/spec/target/mean');
+  finite(target.std, '/spec/target/std');
+  const io = object(spec.io, '/spec/io');
+  string(io.input, '/spec/io/input');
+  expect(Array.isArray(io.outputs) && io.outputs.length > 0 && io.outputs.every((o) => typeof o === 'string'), '/spec/io/outputs', 'expected a non-empty array of strings');
+  expect(encodedWidth(spec as unknown as FeatureSpec) > 0, '/spec/features', 'encodes to zero columns');
+  return json as ModelManifest;
+}
+
+function transform(raw: unknown, at: string): void {
+  const t = object(raw, at);
+  for (const key of ['impute', 'min', 'max', 'mean', 'std'] as const) finite(t[key], `${at}/${key}`);
+  expect((t.min as number) <= (t.max as number), at, 'min is greater than max');
+  expect((t.std as number) > 0, `${at}/std`, 'expected a positive number');
+}
+
+function object(value: unknown, at: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ManifestError(at, 'expected an object');
+  return value as Record<string, unknown>;
+}
+function string(value: unknown, at: string): void {
+  expect(typeof value === 'string' && value.length > 0, at, 'expected a non-empty string');
+}
+function finite(value: unknown, at: string): void {
+  expect(typeof value === 'number' && Number.isFinite(value), at, `expected a finite number, got ${JSON.stringify(value)}`);
+}
+function expect(ok: boolean, at: string, detail: string): void {
+  if (!ok) throw new ManifestError(at, detail);
+}

@@ -1,0 +1,11 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: {
+    name: 'node',
+    environment: 'node',
+    root: new URL('../..', import.meta.url).pathname,
+    include: ['test/scripts/**/*.test.ts', 'test/src/spec/**/*.test.ts'],
+    testTimeout: 120_000,
+  },
+});
