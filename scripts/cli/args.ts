@@ -1,0 +1,36 @@
+/**
+ * Typed readers for command-line option values, on top of node:util's parseArgs.
+ * A bad value names its option, so `--epochs ten` says so instead of training zero epochs.
+ */
+
+/** Thrown for a bad command line; the CLI prints the message and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export function intOption(name: string, raw: string | undefined, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name}: expected an integer ≥ ${min}, got "${raw}"`);
+  return value;
+}
+
+export function numberOption(name: string, raw: string | undefined, fallback: number, min = -Infinity, max = Infinity): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new UsageError(`--${name}: expected a number in [${min}, ${max}], got "${raw}"`);
+  }
+  return value;
+}
+
+export function listOption(raw: string | undefined): string[] | undefined {
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+export function intListOption(name: string, raw: string | undefined, fallback: number[]): number[] {
+  const items = listOption(raw);
+  if (items === undefined) return fallback;
+  return items.map((item) => intOption(name, item, 0, 1));
+}

@@ -1,0 +1,205 @@
+/**
+ * Regression metrics for (actual, predicted) pairs, in the units they are given
+ * (dollars of LTV for the report). Error metrics say how far off predictions are;
+ * the ranking metrics (normalised Gini, Spearman, decile MAPE) say whether the model
+ * orders and buckets customers well, which is what LTV is used for.
+ *
+ * Every sum runs in float64. Inputs must be the same non-zero length and finite:
+ * a NaN here is an upstream bug, and sorting with NaN keys would silently misorder.
+ */
+
+export type Values = ArrayLike<number>;
+
+export interface Metrics {
+  mse: number;
+  rmse: number;
+  mae: number;
+  r2: number;
+  normalisedGini: number;
+  spearman: number;
+  /** A fraction: 0.12 means the decile means are off by 12 % on average. */
+  decileMape: number;
+}
+
+/** All metrics at once. */
+export function regressionMetrics(actual: Values, predicted: Values): Metrics {
+  checkPair('regressionMetrics', actual, predicted);
+  const meanSquared = mse(actual, predicted);
+  return {
+    mse: meanSquared,
+    rmse: Math.sqrt(meanSquared),
+    mae: mae(actual, predicted),
+    r2: r2(actual, predicted),
+    normalisedGini: normalisedGini(actual, predicted),
+    spearman: spearman(actual, predicted),
+    decileMape: decileMape(actual, predicted),
+  };
+}
+
+export function mse(actual: Values, predicted: Values): number {
+  checkPair('mse', actual, predicted);
+  let sum = 0;
+  for (let k = 0; k < actual.length; k++) {
+    const e = predicted[k]! - actual[k]!;
+    sum += e * e;
+  }
+  return sum / actual.length;
+}
+
+export function rmse(actual: Values, predicted: Values): number {
+  return Math.sqrt(mse(actual, predicted));
+}
+
+export function mae(actual: Values, predicted: Values): number {
+  checkPair('mae', actual, predicted);
+  let sum = 0;
+  for (let k = 0; k < actual.length; k++) sum += Math.abs(predicted[k]! - actual[k]!);
+  return sum / actual.length;
+}
+
+/** 1 − SS_res / SS_tot. NaN when `actual` is constant (SS_tot = 0): R² is undefined there. */
+export function r2(actual: Values, predicted: Values): number {
+  checkPair('r2', actual, predicted);
+  const mean = meanOf(actual);
+  let res = 0;
+  let tot = 0;
+  for (let k = 0; k < actual.length; k++) {
+    res += (actual[k]! - predicted[k]!) ** 2;
+    tot += (actual[k]! - mean) ** 2;
+  }
+  return tot === 0 ? NaN : 1 - res / tot;
+}
+
+/**
+ * Gini of the gain curve: customers sorted by `score` descending, the cumulative
+ * share of total actual value at each position, minus the diagonal:
+ *   gini = (Σᵢ cumShareᵢ) / n − (n + 1) / (2n).
+ *
+ * Ties in `score` are averaged: every member of a tied group contributes the group's
+ * mean actual, which is the expected curve over all orders within the group. So the
+ * result does not depend on the input order, and a constant score gives exactly 0.
+ * Assumes non-negative actuals (LTV); NaN when they sum to 0.
+ */
+export function gini(actual: Values, score: Values): number {
+  checkPair('gini', actual, score);
+  const n = actual.length;
+  const total = meanOf(actual) * n;
+  if (total === 0) return NaN;
+  const order = sortedDescending(score);
+  let cumulative = 0;
+  let area = 0;
+  for (let start = 0; start < n; ) {
+    const key = score[order[start]!]!;
+    let end = start;
+    let groupSum = 0;
+    while (end < n && score[order[end]!]! === key) groupSum += actual[order[end++]!]!;
+    const groupMean = groupSum / (end - start);
+    for (let k = start; k < end; k++) {
+      cumulative += groupMean;
+      area += cumulative;
+    }
+    start = end;
+  }
+  return area / total / n - (n + 1) / (2 * n);
+}
+
+/**
+ * gini(actual, predicted) / gini(actual, actual): 1 for a perfect ordering, about 0
+ * for a random one, −1 for the reversed one. NaN when all actuals are equal.
+ */
+export function normalisedGini(actual: Values, predicted: Values): number {
+  const perfect = gini(actual, actual);
+  return perfect === 0 ? NaN : gini(actual, predicted) / perfect;
+}
+
+/** Spearman's ρ: Pearson correlation of average ranks (ties share their mean rank). NaN if either side is constant. */
+export function spearman(actual: Values, predicted: Values): number {
+  checkPair('spearman', actual, predicted);
+  return pearson(averageRanks(actual), averageRanks(predicted));
+}
+
+/** Ranks from 1 (smallest); a run of equal values gets the mean of the ranks it spans. */
+export function averageRanks(values: Values): Float64Array {
+  const n = values.length;
+  const order = Uint32Array.from({ length: n }, (_, i) => i).sort((a, b) => values[a]! - values[b]!);
+  const ranks = new Float64Array(n);
+  for (let start = 0; start < n; ) {
+    let end = start;
+    while (end < n && values[order[end]!]! === values[order[start]!]!) end++;
+    const rank = (start + 1 + end) / 2; // mean of ranks start+1 … end
+    for (let k = start; k < end; k++) ranks[order[k]!] = rank;
+    start = end;
+  }
+  return ranks;
+}
+
+/**
+ * Calibration by decile: customers sorted by prediction descending (ties kept in input
+ * order, so equal predictions near a boundary fall by index), cut into 10 buckets of
+ * near-equal size (bucket b holds positions ⌊b·n/10⌋ … ⌊(b+1)·n/10⌋ − 1), then the mean
+ * over buckets of |mean predicted − mean actual| / |mean actual|, as a fraction.
+ *
+ * Buckets whose mean actual is 0 are skipped (the ratio is undefined there, and
+ * zero-value customers are common in LTV); so are empty buckets when n < 10.
+ * NaN if every bucket is skipped.
+ */
+export function decileMape(actual: Values, predicted: Values): number {
+  checkPair('decileMape', actual, predicted);
+  const n = actual.length;
+  const order = sortedDescending(predicted);
+  let sum = 0;
+  let used = 0;
+  for (let b = 0; b < 10; b++) {
+    const start = Math.floor((b * n) / 10);
+    const end = Math.floor(((b + 1) * n) / 10);
+    if (end === start) continue;
+    let sumActual = 0;
+    let sumPredicted = 0;
+    for (let k = start; k < end; k++) {
+      sumActual += actual[order[k]!]!;
+      sumPredicted += predicted[order[k]!]!;
+    }
+    if (sumActual === 0) continue;
+    sum += Math.abs(sumPredicted - sumActual) / Math.abs(sumActual); // the 1/size cancels
+    used++;
+  }
+  return used === 0 ? NaN : sum / used;
+}
+
+function pearson(a: Float64Array, b: Float64Array): number {
+  const ma = meanOf(a);
+  const mb = meanOf(b);
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let k = 0; k < a.length; k++) {
+    const da = a[k]! - ma;
+    const db = b[k]! - mb;
+    cov += da * db;
+    va += da * da;
+    vb += db * db;
+  }
+  return va === 0 || vb === 0 ? NaN : cov / Math.sqrt(va * vb);
+}
+
+/** Indices sorted by `key` descending; equal keys in ascending index order. */
+function sortedDescending(key: Values): Uint32Array {
+  return Uint32Array.from({ length: key.length }, (_, i) => i).sort((a, b) => key[b]! - key[a]! || a - b);
+}
+
+function meanOf(values: Values): number {
+  let sum = 0;
+  for (let k = 0; k < values.length; k++) sum += values[k]!;
+  return sum / values.length;
+}
+
+function checkPair(what: string, actual: Values, predicted: Values): void {
+  if (actual.length !== predicted.length || actual.length === 0) {
+    throw new Error(`${what}: actual has ${actual.length} values and predicted ${predicted.length}; need the same, non-zero length`);
+  }
+  for (const [name, values] of [['actual', actual], ['predicted', predicted]] as const) {
+    for (let k = 0; k < values.length; k++) {
+      if (!Number.isFinite(values[k]!)) throw new Error(`${what}: ${name}[${k}] is ${values[k]}; metrics need finite values`);
+    }
+  }
+}
