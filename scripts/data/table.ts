@@ -1,0 +1,213 @@
+/**
+ * A customer CSV as a typed table: which column is the target, which the id, which
+ * are features, and whether each feature is numeric or categorical.
+ *
+ * Roles: the target is `--target` or else the last column (the last one that is not
+ * the id); the `--id` column is never a feature; every other column is a feature.
+ * Types: a feature listed in `--categorical` is categorical. Without that list a
+ * feature is numeric when every non-missing cell parses as a number and
+ * categorical otherwise; with it, a non-number in an unlisted column is an error,
+ * since the caller said the column was numeric.
+ * Cells are trimmed; empty, `NA`, `NaN` and `null` (any case) are missing.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe } from '../../src/spec/encode.js';
+import { type CsvRecord, parseCsv } from './csv.js';
+import { DataError } from './errors.js';
+
+/** A numeric feature: NaN marks a missing (or non-finite) value. */
+export interface NumericColumn {
+  name: string;
+  type: 'numeric';
+  values: Float64Array;
+  /** Cells such as `Infinity` or `1e999`, read as missing. */
+  nonFinite: number;
+}
+
+/** A categorical feature: null marks a missing value. */
+export interface CategoricalColumn {
+  name: string;
+  type: 'categorical';
+  values: (string | null)[];
+}
+
+export type FeatureColumn = NumericColumn | CategoricalColumn;
+
+export interface Table {
+  /** The path as given, for messages. */
+  file: string;
+  /** SHA-256 (hex) of the file's bytes. */
+  sha256: string;
+  header: string[];
+  /** Number of data rows (records after the header). */
+  rows: number;
+  /** Raw fields of every data row, untrimmed, for exact-duplicate detection. */
+  cells: string[][];
+  /** Physical line of every data row, for messages. */
+  lines: Int32Array;
+  /** The target: NaN when missing; ±Infinity and negative values are kept for cleaning to count. */
+  target: { name: string; values: Float64Array };
+  /** The id column when one was named; null when a cell is missing. */
+  id: { name: string; values: (string | null)[] } | undefined;
+  /** Every other column, in file order. */
+  features: FeatureColumn[];
+}
+
+export interface TableOptions {
+  /** Target column name. Default: the last column that is not the id. */
+  target?: string;
+  /** Customer id column name, never a feature. Default: none. */
+  id?: string;
+  /** Categorical feature names. Default: inferred (a column with a non-number is categorical). */
+  categorical?: readonly string[];
+}
+
+const MISSING_TOKENS = new Set(['', 'na', 'nan', 'null']);
+const INFINITE = /^[+-]?inf(?:inity)?$/i;
+const NON_DECIMAL = /^[+-]?0[xXbBoO]/;
+
+/** Whether a trimmed cell counts as a missing value. */
+export function isMissing(cell: string): boolean {
+  if (cell.length === 0) return true;
+  // Every other token starts with n or N: most cells are settled without a lower-cased copy.
+  const first = cell.charCodeAt(0);
+  return (first === 0x6e || first === 0x4e) && cell.length <= 4 && MISSING_TOKENS.has(cell.toLowerCase());
+}
+
+/**
+ * A trimmed, non-missing cell as a number (possibly ±Infinity), or undefined when it
+ * is not a decimal number: `12`, `-3.5`, `.5`, `1e-3`, `inf`, `Infinity` are numbers;
+ * `0x1A`, `1,5`, `12 kg` are not.
+ */
+export function parseNumber(cell: string): number | undefined {
+  const value = Number(cell);
+  if (Number.isNaN(value)) return INFINITE.test(cell) ? (cell.startsWith('-') ? -Infinity : Infinity) : undefined;
+  return NON_DECIMAL.test(cell) ? undefined : value;
+}
+
+/** Reads a CSV file whole: bytes, their SHA-256 and the parsed records. */
+export function readCsvFile(file: string): { records: CsvRecord[]; sha256: string } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : `cannot read it (${code ?? 'unknown error'})`;
+    throw new DataError(reason, { file });
+  }
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new DataError('the file is not UTF-8 text', { file });
+  }
+  const records = parseCsv(text, { file });
+  if (records.length === 0) throw new DataError('the file is empty', { file });
+  if (records.length === 1) throw new DataError('the file has a header but no data rows', { file });
+  return { records, sha256 };
+}
+
+/** Reads and types a customer table. Throws DataError naming the file, line and column of the first problem. */
+export function readTable(file: string, options: TableOptions = {}): Table {
+  const { records, sha256 } = readCsvFile(file);
+  const headerRecord = records[0]!;
+  const header = headerRecord.fields.map((name) => name.trim());
+  checkHeader(header, file, headerRecord.line);
+  const where = (name: string, what: string): number => {
+    const index = header.indexOf(name);
+    if (index < 0) throw new DataError(`${what} ${JSON.stringify(name)} is not in the header (columns: ${header.join(', ')})`, { file });
+    return index;
+  };
+
+  const idIndex = options.id === undefined ? -1 : where(options.id, 'the id column');
+  let targetIndex: number;
+  if (options.target !== undefined) {
+    targetIndex = where(options.target, 'the target column');
+  } else {
+    targetIndex = idIndex === header.length - 1 ? header.length - 2 : header.length - 1;
+  }
+  if (targetIndex < 0 || targetIndex === idIndex) {
+    throw new DataError('the file has no column left for the target besides the id', { file });
+  }
+  const categorical = new Set(options.categorical ?? []);
+  for (const name of categorical) {
+    const index = where(name, 'the categorical column');
+    if (index === targetIndex) throw new DataError(`the target ${JSON.stringify(name)} cannot be categorical`, { file });
+    if (index === idIndex) throw new DataError(`${JSON.stringify(name)} is the id column, never a feature`, { file });
+  }
+
+  const dataRecords = records.slice(1);
+  const rows = dataRecords.length;
+  const cells = dataRecords.map((record) => record.fields);
+  const lines = Int32Array.from(dataRecords, (record) => record.line);
+  const column = (index: number): string[] => cells.map((fields) => fields[index]!.trim());
+
+  const targetName = header[targetIndex]!;
+  const target = { name: targetName, values: readNumbers(column(targetIndex), lines, file, targetName, true)!.values };
+  const id = idIndex < 0 ? undefined : {
+    name: header[idIndex]!,
+    values: column(idIndex).map((cell) => (isMissing(cell) ? null : cell)),
+  };
+
+  const features: FeatureColumn[] = [];
+  header.forEach((name, index) => {
+    if (index === targetIndex || index === idIndex) return;
+    const values = column(index);
+    const declared = options.categorical !== undefined;
+    const numbers = categorical.has(name) ? undefined : readNumbers(values, lines, file, name, false, declared);
+    if (numbers === undefined) {
+      features.push({ name, type: 'categorical', values: values.map((cell) => (isMissing(cell) ? null : cell)) });
+    } else {
+      features.push({ name, type: 'numeric', ...numbers });
+    }
+  });
+
+  return { file, sha256, header, rows, cells, lines, target, id, features };
+}
+
+function checkHeader(header: string[], file: string, line: number): void {
+  const seen = new Map<string, number>();
+  header.forEach((name, index) => {
+    if (name === '') throw new DataError(`column ${index + 1} of the header has no name`, { file, line });
+    const earlier = seen.get(name);
+    if (earlier !== undefined) {
+      throw new DataError(`column ${JSON.stringify(name)} appears twice (columns ${earlier + 1} and ${index + 1})`, { file, line });
+    }
+    seen.set(name, index);
+  });
+}
+
+/**
+ * Parses a column as numbers: missing cells become NaN; non-finite numbers stay
+ * ±Infinity when `keepInfinite` (the target: cleaning drops those rows) and become
+ * NaN otherwise (a feature: counted in `nonFinite`). A cell that is not a number
+ * is an error when `strict`; otherwise the column is not numeric and the result
+ * is undefined.
+ */
+function readNumbers(
+  cells: readonly string[], lines: Int32Array, file: string, name: string, keepInfinite: boolean, strict = true,
+): { values: Float64Array; nonFinite: number } | undefined {
+  const values = new Float64Array(cells.length);
+  let nonFinite = 0;
+  for (let row = 0; row < cells.length; row++) {
+    const cell = cells[row]!;
+    if (isMissing(cell)) {
+      values[row] = Number.NaN;
+      continue;
+    }
+    const value = parseNumber(cell);
+    if (value === undefined) {
+      if (!strict) return undefined;
+      throw new DataError(`expected a number, got ${describe(cell)}`, { file, line: lines[row]!, column: name });
+    }
+    if (!Number.isFinite(value) && !keepInfinite) {
+      nonFinite++;
+      values[row] = Number.NaN;
+    } else {
+      values[row] = value;
+    }
+  }
+  return { values, nonFinite };
+}
