@@ -1,0 +1,62 @@
+/**
+ * The Hono app: middleware in the order a request meets it, then the routes.
+ * Built around a model state so that tests can build it around another.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { requestId } from 'hono/request-id';
+import { requireBearerToken } from './http/auth.js';
+import { limitBody } from './http/body-limit.js';
+import { corsFromConfig } from './http/cors.js';
+import { notFound, onError } from './http/errors.js';
+import { modelVersionHeader } from './http/model-version.js';
+import { apiSecurityHeaders } from './http/security-headers.js';
+import { throwOnInvalid } from './http/validation.js';
+import type { ModelState } from './inference/model.js';
+import { modelRoutes } from './routes/model.js';
+import { oipRoutes } from './routes/oip.js';
+import { scoreRoutes } from './routes/score.js';
+import type { AppEnv } from './types.js';
+
+/** Routes that need a bearer token; health and /openapi.json are public. */
+const PROTECTED_PATHS = ['/v1/*', '/v2/models/:model_name', '/v2/models/:model_name/infer'];
+
+export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
+
+  // 1. A request id, echoed in X-Request-Id and in every problem body, so a report can be matched to the logs.
+  app.use(requestId());
+  // 2. The model version on every response, and headers that keep browsers and caches from misusing JSON.
+  app.use(modelVersionHeader(state.manifest?.version));
+  app.use(apiSecurityHeaders());
+  // 3. CORS for the configured origins; preflights are answered here, before auth.
+  app.use(corsFromConfig());
+  // 4. Oversized bodies are refused before anything reads them.
+  app.use(limitBody());
+  // 5. Bearer token for scoring and model metadata.
+  const auth = requireBearerToken();
+  for (const path of PROTECTED_PATHS) app.use(path, auth);
+
+  app.route('/', scoreRoutes(state));
+  app.route('/', modelRoutes(state));
+  app.route('/', oipRoutes(state));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
+  // Generated from the same zod schemas that validate, once per isolate, on first use. (zod-openapi's
+  // own doc31() regenerates it per request, and answers a generation failure with the error itself.)
+  let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+  app.get('/openapi.json', (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'ltv-edge',
+        version: state.manifest?.version ?? 'unknown',
+        description: 'Customer lifetime value, predicted at the edge. Errors are RFC 9457 problem+json.',
+      },
+    });
+    return c.json(document);
+  });
+
+  app.onError(onError);
+  app.notFound(notFound(app));
+  return app;
+}

@@ -1,0 +1,54 @@
+/**
+ * The worker's settings, read from its bindings ([vars] in wrangler.toml, secrets).
+ * Values may arrive as numbers ([vars]) or strings (`--var`, the dashboard), so
+ * each is parsed here, once per env object, and a bad one is an internal error
+ * that names the setting: a deployment fault, not a client's.
+ */
+
+export interface Config {
+  /** Origins allowed by CORS; `*` allows any. Default: none. */
+  allowedOrigins: readonly string[];
+  /** Most customers (rows) one scoring request may carry. Default 1000. */
+  maxBatch: number;
+  /** Largest request body in bytes. Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Accepted bearer tokens (API_TOKEN, comma-separated for rotation). Empty: scoring is refused. */
+  apiTokens: readonly string[];
+}
+
+export const DEFAULTS = { maxBatch: 1000, maxBodyBytes: 1 << 20 } as const;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const cache = new WeakMap<object, Config>();
+const NO_BINDINGS = {};
+
+export function readConfig(env: Partial<Env> = NO_BINDINGS): Config {
+  let config = cache.get(env);
+  if (config === undefined) {
+    config = {
+      allowedOrigins: list(env.ALLOWED_ORIGINS),
+      maxBatch: positiveInteger('MAX_BATCH', env.MAX_BATCH, DEFAULTS.maxBatch),
+      maxBodyBytes: positiveInteger('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULTS.maxBodyBytes),
+      apiTokens: list(env.API_TOKEN),
+    };
+    cache.set(env, config);
+  }
+  return config;
+}
+
+function list(value: unknown): string[] {
+  if (typeof value !== 'string') return [];
+  return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+function positiveInteger(name: string, value: unknown, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const number = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(number) || number < 1) {
+    throw new ConfigError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+  }
+  return number;
+}

@@ -1,0 +1,39 @@
+/**
+ * A JSON request body, or a problem that says what is wrong with it: 415 for a
+ * body that is not declared as JSON, 400 for JSON that does not parse, with the
+ * parser's message (which says where). Hono's validator would only say
+ * "Malformed JSON in request body".
+ *
+ * The parsed value is left in Hono's body cache, so the zod validator that runs
+ * next reads it from there instead of parsing the text a second time.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { ProblemException } from './problem.js';
+
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
+
+export const jsonBody = (): MiddlewareHandler => {
+  return async function jsonBody(c, next) {
+    const contentType = c.req.header('Content-Type');
+    const mediaType = contentType?.split(';')[0]?.trim() ?? '';
+    if (!JSON_MEDIA_TYPE.test(mediaType)) {
+      throw new ProblemException(415, {
+        detail: `The request body must be JSON (Content-Type: application/json), got ${contentType === undefined ? 'no Content-Type' : JSON.stringify(contentType.slice(0, 100))}.`,
+        headers: { 'Accept-Post': 'application/json' },
+      });
+    }
+    const text = await c.req.text();
+    if (text.trim() === '') {
+      throw new ProblemException(400, { title: 'Malformed JSON', detail: 'The request body is empty; expected a JSON object.' });
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const where = error instanceof SyntaxError ? error.message : 'it does not parse';
+      throw new ProblemException(400, { title: 'Malformed JSON', detail: `Malformed JSON in request body: ${where}` });
+    }
+    c.req.bodyCache.json = Promise.resolve(value);
+    await next();
+  };
+};

@@ -1,0 +1,25 @@
+/**
+ * The worker: the bundled model, loaded once per isolate, behind the Hono app.
+ *
+ * Where the session is created, and why there: at start-up, in this module's
+ * top-level `await`, not on the first request. Creating it costs ORT's one-time
+ * initialisation: 0.35–0.55 s of CPU on a dev machine, ~90% of the whole start-up
+ * (`npx wrangler check startup`, `npm run measure:worker`).
+ * - On a first request it would blow the per-request CPU limit (10 ms on the Free
+ *   plan) many times over, and make that caller wait.
+ * - At start-up it counts against the 1 s start-up limit instead, which it fits;
+ *   Cloudflare checks that limit when a version is uploaded, so a model that made
+ *   start-up too slow would fail the deploy, not the traffic. Isolates are often
+ *   started during the TLS handshake, before the request arrives. Start-up may do
+ *   no I/O, and does none: the model and ORT's WebAssembly are bundled.
+ * `loadModel` never throws: a model that fails to load leaves the isolate up and
+ * not ready (503s) instead of failing every start-up.
+ */
+import manifest from '../model/ltv.json';
+import onnx from '../model/ltv.onnx';
+import { createApp } from './app.js';
+import { loadModel } from './inference/model.js';
+
+const model = await loadModel({ onnx, manifest });
+
+export default createApp(model) satisfies ExportedHandler<Env>;

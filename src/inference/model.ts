@@ -1,0 +1,94 @@
+/**
+ * The model a worker serves: `ltv.json` and `ltv.onnx`, checked against each other
+ * and loaded into one ORT session per isolate.
+ *
+ * Loading never throws. A model that cannot serve (a broken manifest, ONNX bytes
+ * that are not the ones the manifest names, a graph that does not match its spec,
+ * ORT failing to start) leaves the worker up and not ready: health says so, scoring
+ * answers 503, and the reason is logged. Crashing instead would make every request
+ * re-run the start-up and fail again.
+ */
+import { Encoder } from '../spec/encode.js';
+import { columnNames } from '../spec/feature-spec.js';
+import { type ModelManifest, parseManifest } from '../spec/manifest.js';
+import { LtvSession } from './session.js';
+
+export interface LoadedModel {
+  readonly manifest: ModelManifest;
+  /** The shared encoder, prepared for this spec: request JSON → input rows. */
+  readonly encoder: Encoder;
+  /** Encoded columns per row (F of the [N, F] input). */
+  readonly width: number;
+  /** Names of the encoded columns in input order, e.g. `channel=email`. */
+  readonly columns: readonly string[];
+  /** LTV for `count` encoded rows (row-major, NaN = missing); always finite. */
+  predict(rows: Float32Array, count: number): Promise<Float32Array>;
+}
+
+export type ModelState =
+  | { readonly ready: true; readonly model: LoadedModel; readonly manifest: ModelManifest }
+  | { readonly ready: false; readonly reason: string; readonly manifest?: ModelManifest };
+
+export interface ModelFiles {
+  /** The bytes of `ltv.onnx`. */
+  onnx: ArrayBuffer | Uint8Array;
+  /** The parsed JSON of `ltv.json`, not yet validated. */
+  manifest: unknown;
+}
+
+export async function loadModel(files: ModelFiles): Promise<ModelState> {
+  let manifest: ModelManifest | undefined;
+  try {
+    manifest = parseManifest(files.manifest);
+    const onnx = files.onnx instanceof Uint8Array ? files.onnx : new Uint8Array(files.onnx);
+    const digest = await sha256Hex(onnx);
+    if (digest !== manifest.onnxSha256) {
+      throw new Error(`ltv.onnx has SHA-256 ${digest}, but ltv.json names ${manifest.onnxSha256}: the two files are not from one export`);
+    }
+    const encoder = new Encoder(manifest.spec);
+    const session = await LtvSession.create(onnx, manifest.spec.io, encoder.width);
+    const model = new ServedModel(manifest, encoder, session);
+    await model.warmUp();
+    console.log(JSON.stringify({ event: 'model_ready', name: manifest.name, version: manifest.version, width: encoder.width }));
+    return { ready: true, model, manifest };
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    console.error(JSON.stringify({ event: 'model_not_ready', version: manifest?.version, reason }));
+    return manifest === undefined ? { ready: false, reason } : { ready: false, reason, manifest };
+  }
+}
+
+class ServedModel implements LoadedModel {
+  readonly width: number;
+  readonly columns: readonly string[];
+
+  constructor(
+    readonly manifest: ModelManifest,
+    readonly encoder: Encoder,
+    private readonly session: LtvSession,
+  ) {
+    this.width = encoder.width;
+    this.columns = columnNames(manifest.spec);
+  }
+
+  async predict(rows: Float32Array, count: number): Promise<Float32Array> {
+    const [ltv] = await this.session.run(rows, count);
+    return ltv!;
+  }
+
+  /**
+   * One all-missing row through the graph at load: proves that it runs and gives
+   * a finite value, so that a model that loads but cannot score is "not ready"
+   * rather than a 500 on every request. (It does not make the first request as
+   * fast as the later ones: locally, the first inference inside a request still
+   * takes ~10–20 ms, later ones well under 1 ms; see scripts/measure-worker.ts.)
+   */
+  async warmUp(): Promise<void> {
+    await this.predict(new Float32Array(this.width).fill(Number.NaN), 1);
+  }
+}
+
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,35 @@
+/**
+ * GET /v1/model: the served model's manifest (feature spec, version, training
+ * metrics) plus the encoded columns and this deployment's limits: everything a
+ * caller needs to build requests.
+ */
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { readConfig } from '../config.js';
+import { throwOnInvalid } from '../http/validation.js';
+import type { ModelState } from '../inference/model.js';
+import { ModelInfoSchema } from '../schemas/model.js';
+import { bearerSecurity, problems } from '../schemas/problem.js';
+import { columnNames } from '../spec/feature-spec.js';
+import type { AppEnv } from '../types.js';
+import { readyModel } from './serving.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/model',
+  summary: 'The model: feature spec, version, training metrics, limits',
+  security: bearerSecurity,
+  responses: {
+    200: { description: 'The model’s manifest and this deployment’s limits.', content: { 'application/json': { schema: ModelInfoSchema } } },
+    ...problems(401, 503),
+  },
+});
+
+export function modelRoutes(state: ModelState): OpenAPIHono<AppEnv> {
+  return new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid }).openapi(route, (c) => {
+    // The manifest is enough to describe the model; without it, readyModel answers 503.
+    const manifest = state.manifest ?? readyModel(state).manifest;
+    const { maxBatch, maxBodyBytes } = readConfig(c.env);
+    const { format: _format, onnxSha256: _onnxSha256, ...described } = manifest;
+    return c.json({ ...described, inputColumns: columnNames(manifest.spec), limits: { maxBatch, maxBodyBytes } }, 200);
+  });
+}

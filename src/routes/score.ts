@@ -1,0 +1,108 @@
+/**
+ * POST /v1/score: customers as JSON objects in, one LTV each out, in input order.
+ *
+ * The walk of one record: zod checks the envelope → the shared Encoder writes each
+ * customer into its row of one Float32Array, collecting every field error of every
+ * customer → one ORT run for the whole batch → predictions.
+ */
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { readConfig } from '../config.js';
+import { float32ForJson } from '../http/float32.js';
+import { jsonBody } from '../http/json-body.js';
+import { type FieldProblem, ProblemException, invalidRequest, jsonPointer } from '../http/problem.js';
+import { fieldProblems, throwOnInvalid } from '../http/validation.js';
+import type { LoadedModel, ModelState } from '../inference/model.js';
+import { bearerSecurity, problems } from '../schemas/problem.js';
+import { type ScoreResponse, ScoreQuerySchema, ScoreResponseSchema, scoreRequestSchema } from '../schemas/score.js';
+import type { AppEnv } from '../types.js';
+import { predictTimed, readyModel, requireReadyModel } from './serving.js';
+
+export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
+  const route = createRoute({
+    method: 'post',
+    path: '/v1/score',
+    summary: 'Predict the lifetime value of one or more customers',
+    security: bearerSecurity,
+    middleware: [requireReadyModel(state), jsonBody()] as const,
+    request: {
+      query: ScoreQuerySchema,
+      body: { required: true, content: { 'application/json': { schema: scoreRequestSchema(state.manifest?.spec) } } },
+    },
+    responses: {
+      200: { description: 'One prediction per customer, in input order.', content: { 'application/json': { schema: ScoreResponseSchema } } },
+      ...problems(400, 401, 413, 415, 503),
+    },
+  });
+
+  return new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid }).openapi(
+    route,
+    async (c) => {
+      const model = readyModel(state);
+      const strict = c.req.valid('query').strict === 'true';
+      const customers = customersIn(c.req.valid('json'));
+      checkBatchSize(customers.length, readConfig(c.env).maxBatch);
+      const { rows, imputed, errors } = encodeCustomers(model, customers, strict);
+      if (errors.length > 0) throw invalidRequest(errors, 'Invalid customer features');
+
+      const ltv = await predictTimed(c, model, rows, customers.length);
+      const response: ScoreResponse = {
+        model: { name: model.manifest.name, version: model.manifest.version },
+        predictions: imputed.map((names, i) => ({ ltv: float32ForJson(ltv[i]!), imputed: names })),
+      };
+      return c.json(response, 200);
+    },
+    // When zod rejects the envelope, the feature errors of the customers it could read are listed too.
+    function listEveryError(result, c) {
+      if (result.success) return undefined;
+      const errors = fieldProblems(result.error.issues, result.target);
+      if (result.target === 'json' && state.ready) {
+        // @hono/zod-validator hands over the value it validated (its Hook type has `data`; zod-openapi's omits it).
+        const customers = customersIn('data' in result ? result.data : undefined);
+        checkBatchSize(customers.length, readConfig(c.env).maxBatch);
+        errors.push(...encodeCustomers(state.model, customers, c.req.query('strict') === 'true').errors);
+      }
+      throw invalidRequest(errors);
+    },
+  );
+}
+
+/** 413 before any encoding: the batch limit also bounds the work an invalid request can cause. */
+function checkBatchSize(count: number, maxBatch: number): void {
+  if (count > maxBatch) {
+    throw new ProblemException(413, {
+      title: 'Too many customers',
+      detail: `The request has ${count} customers; at most ${maxBatch} are scored per request.`,
+    });
+  }
+}
+
+interface Located {
+  /** The customer object, as it arrived. */
+  record: unknown;
+  /** Where it is in the body: `["customer"]` or `["customers", i]`. */
+  path: (string | number)[];
+}
+
+/** The customers of a body, whether or not it passed validation; nothing for a body of another shape. */
+function customersIn(body: unknown): Located[] {
+  if (typeof body !== 'object' || body === null) return [];
+  if ('customers' in body && Array.isArray(body.customers)) return body.customers.map((record, i) => ({ record, path: ['customers', i] }));
+  return 'customer' in body && body.customer !== undefined ? [{ record: body.customer, path: ['customer'] }] : [];
+}
+
+/**
+ * Encodes every customer into its row with the shared Encoder, collecting every
+ * field error with its pointer. Entries that are not objects are zod's to report.
+ */
+function encodeCustomers(model: LoadedModel, customers: readonly Located[], strict: boolean) {
+  const rows = new Float32Array(customers.length * model.width);
+  const imputed: string[][] = [];
+  const errors: FieldProblem[] = [];
+  customers.forEach(({ record, path }, i) => {
+    if (typeof record !== 'object' || record === null || Array.isArray(record)) return;
+    const result = model.encoder.encodeInto(record, rows, i * model.width, { strict });
+    for (const error of result.errors) errors.push({ pointer: jsonPointer([...path, error.field]), detail: error.message });
+    imputed.push(result.imputed);
+  });
+  return { rows, imputed, errors };
+}

@@ -1,0 +1,34 @@
+/**
+ * What the scoring routes share: the model they need (or a 503 while it is not
+ * ready) and one timed prediction call.
+ */
+import type { Context, MiddlewareHandler } from 'hono';
+import { ProblemException } from '../http/problem.js';
+import { addServerTiming } from '../http/server-timing.js';
+import type { LoadedModel, ModelState } from '../inference/model.js';
+
+/** The model, or a 503: it failed to load (the reason is in the logs, not in the response). */
+export function readyModel(state: ModelState): LoadedModel {
+  if (state.ready) return state.model;
+  throw new ProblemException(503, {
+    title: 'Model not ready',
+    detail: 'The model could not be loaded, so nothing can be scored; see GET /v2/health/ready.',
+    headers: { 'Retry-After': '60' },
+  });
+}
+
+/** 503 before anything reads the body: while the model is not ready, no request can succeed. */
+export const requireReadyModel = (state: ModelState): MiddlewareHandler => {
+  return async function requireReadyModel(_c, next) {
+    readyModel(state);
+    await next();
+  };
+};
+
+/** LTV per encoded row, with the inference time as a Server-Timing entry. */
+export async function predictTimed(c: Context, model: LoadedModel, rows: Float32Array, count: number): Promise<Float32Array> {
+  const start = performance.now();
+  const ltv = await model.predict(rows, count);
+  addServerTiming(c, 'inference', performance.now() - start, `ONNX Runtime, ${count} row${count === 1 ? '' : 's'}`);
+  return ltv;
+}

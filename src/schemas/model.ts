@@ -1,0 +1,37 @@
+/**
+ * GET /v1/model: what a caller needs to build requests — the feature spec, the
+ * model's identity and training metrics, the encoded columns and the limits.
+ */
+import { z } from '@hono/zod-openapi';
+
+const TransformSchema = z.object({ impute: z.number(), min: z.number(), max: z.number(), mean: z.number(), std: z.number() });
+
+const FeatureSchema = z.discriminatedUnion('type', [
+  z.object({ name: z.string(), type: z.literal('numeric'), optional: z.boolean(), transform: TransformSchema }),
+  z.object({
+    name: z.string(),
+    type: z.literal('categorical'),
+    optional: z.boolean(),
+    levels: z.array(z.string()).openapi({ description: 'One-hot levels; the last two are "__other__" (unseen) and "__missing__".' }),
+    transforms: z.array(TransformSchema),
+  }),
+]);
+
+export const ModelInfoSchema = z
+  .object({
+    name: z.string().openapi({ example: 'ltv' }),
+    version: z.string().openapi({ description: 'Content hash of the ONNX graph and its spec.', example: '29176df8f59d65f0' }),
+    createdAt: z.string(),
+    metrics: z.record(z.string(), z.number()).openapi({ description: 'Test-split metrics from training.' }),
+    hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])),
+    trainingData: z.object({ sha256: z.string(), rows: z.number(), source: z.string() }),
+    spec: z.object({
+      format: z.string(),
+      features: z.array(FeatureSchema).openapi({ description: 'Features in input order; send them by name in a customer object.' }),
+      target: z.object({ name: z.string(), unit: z.string(), mean: z.number(), std: z.number() }),
+      io: z.object({ input: z.string(), outputs: z.array(z.string()) }),
+    }),
+    inputColumns: z.array(z.string()).openapi({ description: 'Encoded column names in tensor order, for POST /v2/models/{model_name}/infer.' }),
+    limits: z.object({ maxBatch: z.number().int(), maxBodyBytes: z.number().int() }),
+  })
+  .openapi('ModelInfo');

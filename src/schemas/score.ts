@@ -1,0 +1,105 @@
+/**
+ * POST /v1/score: request and response, defined once for validation and for
+ * /openapi.json.
+ *
+ * zod checks the envelope (one `customer` or a non-empty `customers` array of
+ * objects). The feature values inside a customer are checked by the shared
+ * Encoder (src/spec/encode.ts) while it encodes them, so that the trainer and the
+ * worker accept exactly the same records; the documented properties of a
+ * customer are generated from the same feature spec.
+ */
+import { z } from '@hono/zod-openapi';
+import type { FeatureSpec } from '../spec/feature-spec.js';
+import { MISSING_LEVEL, OTHER_LEVEL } from '../spec/feature-spec.js';
+
+/** A customer record: passed on as the object it arrived as (own keys only are read). */
+export function customerSchema(spec: FeatureSpec | undefined) {
+  return z
+    .custom<Record<string, unknown>>(isPlainObject, { error: 'expected an object of feature values' })
+    .openapi('Customer', spec === undefined ? { type: 'object' } : documentFeatures(spec));
+}
+
+export function scoreRequestSchema(spec: FeatureSpec | undefined) {
+  const customer = customerSchema(spec);
+  return z
+    .strictObject({
+      customer: customer.optional(),
+      customers: z
+        .array(customer)
+        .min(1, 'expected at least one customer')
+        .optional()
+        .openapi({ description: 'Several customers, scored in one call: at most MAX_BATCH (default 1000).' }),
+    })
+    .superRefine((body, ctx) => {
+      if ((body.customer === undefined) === (body.customers === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [], message: 'expected exactly one of "customer" or "customers"' });
+      }
+    })
+    .openapi('ScoreRequest', {
+      description: 'Exactly one of `customer` (one customer) or `customers` (a batch).',
+      example: spec === undefined ? undefined : { customer: exampleCustomer(spec) },
+    });
+}
+
+export const ScoreQuerySchema = z.object({
+  strict: z
+    .enum(['true', 'false'])
+    .default('false')
+    .openapi({
+      param: { name: 'strict', in: 'query' },
+      description: 'true: a missing feature is an error instead of being imputed.',
+    }),
+});
+
+export const ScoreResponseSchema = z
+  .object({
+    model: z.object({ name: z.string(), version: z.string() }),
+    predictions: z.array(
+      z.object({
+        ltv: z.number().openapi({ description: 'Predicted lifetime value; always a finite number, never negative.' }),
+        imputed: z.array(z.string()).openapi({ description: 'Features that were missing and imputed as in training, in spec order.' }),
+      }),
+    ),
+  })
+  .openapi('ScoreResponse');
+
+export type ScoreResponse = z.infer<typeof ScoreResponseSchema>;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The customer object as the spec defines it, for the OpenAPI document. */
+function documentFeatures(spec: FeatureSpec) {
+  const properties: Record<string, { type: ('number' | 'string' | 'null')[]; description: string; examples?: string[] }> = {};
+  for (const feature of spec.features) {
+    const how = feature.optional ? 'optional: imputed when missing or null' : 'required';
+    properties[feature.name] =
+      feature.type === 'numeric'
+        ? { type: ['number', 'null'], description: `Numeric; ${how}.` }
+        : {
+            type: ['string', 'null'],
+            description: `Categorical; ${how}. Known levels: ${seenLevels(feature.levels).join(', ')}; any other value counts as unseen.`,
+            examples: seenLevels(feature.levels).slice(0, 3),
+          };
+  }
+  return {
+    type: 'object' as const,
+    properties,
+    required: spec.features.filter((f) => !f.optional).map((f) => f.name),
+    additionalProperties: false,
+    description: `Feature values of one customer (predicting ${spec.target.name}, ${spec.target.unit}).`,
+  };
+}
+
+function seenLevels(levels: readonly string[]): string[] {
+  return levels.filter((level) => level !== OTHER_LEVEL && level !== MISSING_LEVEL);
+}
+
+function exampleCustomer(spec: FeatureSpec): Record<string, number | string> {
+  const example: Record<string, number | string> = {};
+  for (const feature of spec.features) {
+    example[feature.name] = feature.type === 'numeric' ? feature.transform.impute : (seenLevels(feature.levels)[0] ?? 'unknown');
+  }
+  return example;
+}

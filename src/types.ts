@@ -1,0 +1,7 @@
+/** The Hono environment of this worker: bindings from wrangler.toml (generated Env) and per-request variables. */
+import type { RequestIdVariables } from 'hono/request-id';
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: RequestIdVariables;
+}

@@ -1,0 +1,29 @@
+/** Request helpers for the worker tests: the app driven directly, in workerd. */
+import { env } from 'cloudflare:workers';
+import { expect } from 'vitest';
+import type { ProblemBody } from '../../src/http/problem.js';
+
+export const TOKEN = 'test-token-new';
+export const OLD_TOKEN = 'test-token-old';
+
+export const auth = (token = TOKEN) => ({ Authorization: `Bearer ${token}` });
+
+export function postJson(body: unknown, headers: Record<string, string> = auth()): RequestInit {
+  return { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+/** The test bindings (wrangler.toml [vars] plus the test config's), with `overrides` on top. */
+export function testEnv(overrides: Partial<Record<keyof Env, unknown>> = {}): Env {
+  return { ...env, ...overrides } as Env;
+}
+
+/** Asserts an RFC 9457 problem response with `status`, and returns its body. */
+export async function expectProblem(response: Response, status: number): Promise<ProblemBody> {
+  const body = (await response.json()) as ProblemBody;
+  expect({ status: response.status, contentType: response.headers.get('Content-Type') }).toEqual({
+    status,
+    contentType: 'application/problem+json',
+  });
+  expect(body).toMatchObject({ type: 'about:blank', status, title: expect.any(String), detail: expect.any(String) });
+  return body;
+}

@@ -1,0 +1,36 @@
+import { cloudflareTest } from '@cloudflare/vitest-plugin';
+import { defineProject } from 'vitest/config';
+
+const root = new URL('../..', import.meta.url).pathname;
+
+/** Two tokens, as during a rotation (test/src/helpers.ts uses both). */
+const API_TOKEN = 'test-token-old, test-token-new';
+// wrangler.toml requires the API_TOKEN secret and wrangler looks for it in the
+// environment; given here, it is the test tokens and wrangler does not warn.
+process.env.API_TOKEN = API_TOKEN;
+
+/**
+ * The worker's tests run inside workerd with the real wrangler.toml: the bundled
+ * model/ltv.onnx and onnxruntime-web's WebAssembly, no mocks of either. The
+ * reference predictions come from onnxruntime-node, computed in Node by the
+ * global setup.
+ */
+export default defineProject({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: `${root}wrangler.toml` },
+      miniflare: { bindings: { API_TOKEN, ALLOWED_ORIGINS: 'https://app.example.com' } },
+    }),
+  ],
+  test: {
+    name: 'workers',
+    root,
+    include: ['test/src/**/*.test.ts'],
+    exclude: ['test/src/spec/**'],
+    globalSetup: ['test/src/global-setup.ts'],
+    testTimeout: 30_000,
+    // One module graph for all files: the pool hands ORT's 14 MB .wasm to workerd as
+    // a JSON array of bytes (~10 s), which per-file isolation would repeat for each file.
+    isolate: false,
+  },
+});
