@@ -1,0 +1,76 @@
+/**
+ * npm run train -- --data FILE --out DIR [options]
+ *
+ * Trains the LTV model on a per-customer CSV (last column = target by default) and
+ * writes ltv.onnx, ltv.json, report.json and test-predictions.csv into DIR, all or
+ * nothing. Progress on stderr, the summary table on stdout. Exit 1 on bad data or a
+ * diverging loss (DIR untouched), 2 on a bad command line.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError, intListOption, intOption, listOption, numberOption } from './cli/args.js';
+import { DataError } from './data/errors.js';
+import { TrainingDivergedError } from './train/fit.js';
+import { type TrainConfig, trainModel } from './pipeline/train-model.js';
+import { endProgress, epochReporter } from './report/progress.js';
+import { summaryTable } from './report/summary.js';
+
+export function parseTrainArgs(argv: string[]): TrainConfig {
+  const { values: v } = parseArgs({
+    args: argv,
+    strict: true,
+    options: Object.fromEntries(
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name']
+        .map((name) => [name, { type: 'string' as const }]),
+    ),
+  }) as { values: Record<string, string | undefined> };
+  if (!v.data) throw new UsageError('--data FILE is required (a CSV with a header, one row per customer)');
+  if (!v.out) throw new UsageError('--out DIR is required (where ltv.onnx and ltv.json go)');
+  const seed = intOption('seed', v.seed, 42);
+  const clip = numberOption('clip', v.clip, 0.001, 0, 0.5);
+  return {
+    out: v.out,
+    name: v.name ?? 'ltv',
+    prepare: {
+      data: v.data,
+      target: v.target,
+      id: v.id,
+      categorical: listOption(v.categorical),
+      split: v.split,
+      seed,
+      unit: v.unit ?? '',
+      clipQuantiles: [clip, 1 - clip],
+      maxLevels: intOption('max-levels', v['max-levels'], 20, 1),
+    },
+    fit: {
+      seed,
+      hidden: intListOption('hidden', v.hidden, [500, 100]),
+      epochs: intOption('epochs', v.epochs, 100, 1),
+      batchSize: intOption('batch-size', v['batch-size'], 256, 1),
+      lr: numberOption('lr', v.lr, 1e-3, 0),
+      dropout: numberOption('dropout', v.dropout, 0, 0, 0.99),
+      l2: numberOption('l2', v.l2, 0, 0),
+      patience: intOption('patience', v.patience, 10, 1),
+    },
+  };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const config = parseTrainArgs(argv);
+  const { manifest, report } = await trainModel(config, { onEpoch: epochReporter() });
+  endProgress();
+  for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);
+  process.stdout.write(summaryTable(manifest, report, config.out));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  endProgress();
+  if (error instanceof UsageError || error instanceof DataError || error instanceof TrainingDivergedError) {
+    process.stderr.write(`train: ${error.message}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`train: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+});
