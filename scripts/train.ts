@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, intListOption, intOption, listOption, numberOption } from './cli/args.js';
 import { DataError } from './data/errors.js';
 import { TrainingDivergedError } from './train/fit.js';
-import { type TrainConfig, trainModel } from './pipeline/train-model.js';
+import { DEFAULT_DROPOUT, type TrainConfig, trainModel } from './pipeline/train-model.js';
 import { endProgress, epochReporter } from './report/progress.js';
 import { summaryTable } from './report/summary.js';
 
@@ -47,7 +47,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
       epochs: intOption('epochs', v.epochs, 100, 1),
       batchSize: intOption('batch-size', v['batch-size'], 256, 1),
       lr: numberOption('lr', v.lr, 1e-3, 0),
-      dropout: numberOption('dropout', v.dropout, 0, 0, 0.99),
+      dropout: numberOption('dropout', v.dropout, DEFAULT_DROPOUT, 0, 0.99),
       l2: numberOption('l2', v.l2, 0, 0),
       patience: intOption('patience', v.patience, 10, 1),
     },

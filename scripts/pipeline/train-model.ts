@@ -14,6 +14,14 @@ import { fitRidge, predictRidge } from '../evaluate/ridge.js';
 import { fitMeanBaseline, predictMeanBaseline } from '../evaluate/baselines.js';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js';
 
+/**
+ * Dropout on hidden units unless the caller says otherwise. fit() itself defaults to
+ * none; the product defaults to 0.1 because, on CDNOW with its reference split, MSE
+ * training without dropout ranked no better than ridge (normalised Gini 0.703 vs
+ * 0.703) while 0.1 beat it for every seed tried (README, "Choosing the defaults").
+ */
+export const DEFAULT_DROPOUT = 0.1;
+
 export interface TrainConfig {
   prepare: PrepareOptions;
   fit: FitOptions;
@@ -44,7 +52,8 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
   const y = Float32Array.from(train.y, (v) => (v - mean) / std);
 
   const started = performance.now();
-  const result = fit({ x: train.scaled, y, rows: train.rows, features: data.width }, config.fit, hooks);
+  const fitOptions = { dropout: DEFAULT_DROPOUT, ...config.fit };
+  const result = fit({ x: train.scaled, y, rows: train.rows, features: data.width }, fitOptions, hooks);
   const seconds = (performance.now() - started) / 1000;
 
   const predicted = predictReference(spec, result.params, test.raw, test.rows);
@@ -66,7 +75,7 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
     onnxSha256: sha256Hex(onnx),
     createdAt,
     trainingData: { sha256: data.dataSha256, rows: data.report.rowsRead, source: config.prepare.data },
-    hyperparameters: hyperparameters(config),
+    hyperparameters: hyperparameters({ ...config, fit: fitOptions }),
     metrics: { ...testMetrics.model },
     spec,
   };
