@@ -2,16 +2,9 @@
  * Training progress on stderr: one line per epoch, rewritten in place on a terminal
  * and appended otherwise (CI logs), so results on stdout stay clean for pipes.
  */
+import type { EpochProgress } from '../train/fit.js';
 
-export interface EpochProgress {
-  epoch: number;
-  epochs: number;
-  trainLoss: number;
-  valLoss: number;
-  lr: number;
-  elapsedMs: number;
-  etaMs: number;
-}
+export type { EpochProgress };
 
 /** Where progress goes; tests swap in a collector. */
 export interface ProgressSink {
