@@ -9,7 +9,8 @@
  */
 import os from 'node:os';
 import { parseArgs } from 'node:util';
-import { intListOption, intOption, UsageError } from './cli/args.js';
+import { intListOption, intOption } from './cli/args.js';
+import { runCli } from './cli/run.js';
 import { heInit } from './train/init.js';
 import { Rng } from './train/rng.js';
 import { TrainStep } from './train/step.js';
@@ -141,13 +142,4 @@ function main(argv: string[]): void {
   process.stdout.write(formatTable(config, results));
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-    process.stderr.write(`bench-train: ${error.message}\n`);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
-}
+runCli('bench-train', main);

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, intOption } from './cli/args.js';
+import { runCli } from './cli/run.js';
 import { generateCustomers, toCsv } from './data/generate.js';
 
 interface GenerateConfig {
@@ -40,13 +41,4 @@ function main(argv: string[]): void {
   );
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError || (error instanceof TypeError && 'code' in error)) {
-    process.stderr.write(`generate-data: ${error.message}\n`);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
-}
+runCli('generate-data', main);

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError, intListOption, intOption, listOption, numberOption } from './cli/args.js';
+import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
 import { TrainingDivergedError } from './train/fit.js';
 import { DEFAULT_DROPOUT, type TrainConfig, trainModel } from './pipeline/train-model.js';
@@ -62,15 +63,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(summaryTable(manifest, report, config.out));
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  endProgress();
-  if (error instanceof UsageError || error instanceof DataError || error instanceof TrainingDivergedError) {
-    process.stderr.write(`train: ${error.message}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
-  } else if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-    process.stderr.write(`train: ${error.message}\n`);
-    process.exitCode = 2;
-  } else {
-    throw error;
-  }
-});
+runCli('train', (argv) => main(argv).catch((error: unknown) => {
+  endProgress(); // so the message does not land on a rewritten progress line
+  throw error;
+}), [DataError, TrainingDivergedError]);

@@ -17,29 +17,30 @@ if (!present) console.warn(`real-data tests skipped: ${dataDir}/features not fou
 // Dropout 0.1 is the CLI's default, chosen on this table (README, "Choosing the defaults").
 const fit = { hidden: [64, 32], epochs: 40, patience: 8, batchSize: 128, dropout: 0.1 };
 
+/** Trains on `features/<table>.csv` with its split file, into a fresh temporary directory. */
+async function trainTable(table: string, unit: string) {
+  const out = mkdtempSync(join(tmpdir(), `ltv-${table}-`));
+  const features = join(dataDir, 'features');
+  const { report } = await trainModel({
+    prepare: { data: join(features, `${table}.csv`), split: join(features, `${table}.split.csv`), unit },
+    fit,
+    out,
+  });
+  console.info(`${table} test Gini: model ${report.test.model.normalisedGini.toFixed(4)}, ridge ${report.test.ridge.normalisedGini.toFixed(4)}`);
+  return { out, report };
+}
+
 describe.skipIf(!present)('training on the real feature tables', () => {
   it('beats the ridge baseline on normalised Gini on CDNOW (reference split)', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ltv-cdnow-'));
-    const { report } = await trainModel({
-      prepare: { data: join(dataDir, 'features/cdnow_39w.csv'), split: join(dataDir, 'features/cdnow_39w.split.csv'), unit: 'USD' },
-      fit,
-      out,
-    });
+    const { out, report } = await trainTable('cdnow_39w', 'USD');
     expect(report.data.testRows).toBe(4714);
-    console.info(`CDNOW test Gini: model ${report.test.model.normalisedGini.toFixed(4)}, ridge ${report.test.ridge.normalisedGini.toFixed(4)}`);
     expect(report.test.model.normalisedGini).toBeGreaterThan(report.test.ridge.normalisedGini);
     const predictions = readFileSync(join(out, 'test-predictions.csv'), 'utf8').trim().split('\n').slice(1);
     expect(predictions.every((line) => Number.isFinite(Number(line.split(',')[2])))).toBe(true);
   }, 300_000);
 
   it('trains on Online Retail (reference split) to finite predictions and a positive Gini', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'ltv-retail-'));
-    const { report } = await trainModel({
-      prepare: { data: join(dataDir, 'features/online_retail.csv'), split: join(dataDir, 'features/online_retail.split.csv'), unit: 'GBP' },
-      fit,
-      out,
-    });
-    console.info(`Online Retail test Gini: model ${report.test.model.normalisedGini.toFixed(4)}, ridge ${report.test.ridge.normalisedGini.toFixed(4)}`);
+    const { report } = await trainTable('online_retail', 'GBP');
     expect(report.test.model.normalisedGini).toBeGreaterThan(0.3);
     for (const value of Object.values(report.test.model)) expect(Number.isFinite(value)).toBe(true);
   }, 300_000);
