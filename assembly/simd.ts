@@ -9,6 +9,9 @@
 // multiply-add where the CPU has one (x86 with FMA, ARM), a multiply then an add
 // elsewhere; either way one instruction per four products.
 //
+// Broadcasts are v128.load32_splat, which V8 turns into one load (vbroadcastss) instead
+// of a load and a shuffle: the shuffle port was the tiles' bottleneck.
+//
 // Blocking keeps the accumulators in registers (x86-64 has 16 vector registers):
 // forward and weight gradient work on 4 × 8 tiles (8 accumulators, 2 loads of W or
 // delta and a broadcast per step), the input gradient on 2 × 4 tiles of dot products.
@@ -39,16 +42,16 @@ export function dense_forward(x: usize, w: usize, b: usize, out: usize, rows: i3
       for (let i = 0; i < inSize; i++) {
         const w0 = v128.load(wp);
         const w1 = v128.load(wp, 16);
-        let s = f32x4.splat(load<f32>(xp));
+        let s = v128.load32_splat(xp);
         a00 = f32x4.relaxed_madd(s, w0, a00);
         a01 = f32x4.relaxed_madd(s, w1, a01);
-        s = f32x4.splat(load<f32>(xp + xs));
+        s = v128.load32_splat(xp + xs);
         a10 = f32x4.relaxed_madd(s, w0, a10);
         a11 = f32x4.relaxed_madd(s, w1, a11);
-        s = f32x4.splat(load<f32>(xp + 2 * xs));
+        s = v128.load32_splat(xp + 2 * xs);
         a20 = f32x4.relaxed_madd(s, w0, a20);
         a21 = f32x4.relaxed_madd(s, w1, a21);
-        s = f32x4.splat(load<f32>(xp + 3 * xs));
+        s = v128.load32_splat(xp + 3 * xs);
         a30 = f32x4.relaxed_madd(s, w0, a30);
         a31 = f32x4.relaxed_madd(s, w1, a31);
         wp += os;
@@ -72,10 +75,10 @@ export function dense_forward(x: usize, w: usize, b: usize, out: usize, rows: i3
       let xp = x0;
       for (let i = 0; i < inSize; i++) {
         const w0 = v128.load(wp);
-        a0 = f32x4.relaxed_madd(f32x4.splat(load<f32>(xp)), w0, a0);
-        a1 = f32x4.relaxed_madd(f32x4.splat(load<f32>(xp + xs)), w0, a1);
-        a2 = f32x4.relaxed_madd(f32x4.splat(load<f32>(xp + 2 * xs)), w0, a2);
-        a3 = f32x4.relaxed_madd(f32x4.splat(load<f32>(xp + 3 * xs)), w0, a3);
+        a0 = f32x4.relaxed_madd(v128.load32_splat(xp), w0, a0);
+        a1 = f32x4.relaxed_madd(v128.load32_splat(xp + xs), w0, a1);
+        a2 = f32x4.relaxed_madd(v128.load32_splat(xp + 2 * xs), w0, a2);
+        a3 = f32x4.relaxed_madd(v128.load32_splat(xp + 3 * xs), w0, a3);
         wp += os;
         xp += 4;
       }
@@ -100,7 +103,7 @@ function forward_row(xr: usize, w: usize, b: usize, or: usize, inSize: i32, outS
     let a1 = v128.load(b + jb, 16);
     let wp = w + jb;
     for (let i = 0; i < inSize; i++) {
-      const s = f32x4.splat(load<f32>(xr + (<usize>i << 2)));
+      const s = v128.load32_splat(xr + (<usize>i << 2));
       a0 = f32x4.relaxed_madd(s, v128.load(wp), a0);
       a1 = f32x4.relaxed_madd(s, v128.load(wp, 16), a1);
       wp += os;
@@ -113,7 +116,7 @@ function forward_row(xr: usize, w: usize, b: usize, or: usize, inSize: i32, outS
     let a0 = v128.load(b + jb);
     let wp = w + jb;
     for (let i = 0; i < inSize; i++) {
-      a0 = f32x4.relaxed_madd(f32x4.splat(load<f32>(xr + (<usize>i << 2))), v128.load(wp), a0);
+      a0 = f32x4.relaxed_madd(v128.load32_splat(xr + (<usize>i << 2)), v128.load(wp), a0);
       wp += os;
     }
     v128.store(or + jb, a0);
@@ -178,16 +181,16 @@ export function weight_grad(x: usize, delta: usize, gw: usize, gb: usize, rows: 
       for (let r = 0; r < rows; r++) {
         const d0 = v128.load(dp);
         const d1 = v128.load(dp, 16);
-        let s = f32x4.splat(load<f32>(xp));
+        let s = v128.load32_splat(xp);
         a00 = f32x4.relaxed_madd(s, d0, a00);
         a01 = f32x4.relaxed_madd(s, d1, a01);
-        s = f32x4.splat(load<f32>(xp, 4));
+        s = v128.load32_splat(xp, 4);
         a10 = f32x4.relaxed_madd(s, d0, a10);
         a11 = f32x4.relaxed_madd(s, d1, a11);
-        s = f32x4.splat(load<f32>(xp, 8));
+        s = v128.load32_splat(xp, 8);
         a20 = f32x4.relaxed_madd(s, d0, a20);
         a21 = f32x4.relaxed_madd(s, d1, a21);
-        s = f32x4.splat(load<f32>(xp, 12));
+        s = v128.load32_splat(xp, 12);
         a30 = f32x4.relaxed_madd(s, d0, a30);
         a31 = f32x4.relaxed_madd(s, d1, a31);
         dp += os;
@@ -219,7 +222,7 @@ function weight_grad_columns(xi: usize, delta: usize, gr: usize, rows: i32, inSi
     let dp = delta + jb;
     let xp = xi;
     for (let r = 0; r < rows; r++) {
-      a = f32x4.relaxed_madd(f32x4.splat(load<f32>(xp)), v128.load(dp), a);
+      a = f32x4.relaxed_madd(v128.load32_splat(xp), v128.load(dp), a);
       dp += os;
       xp += xs;
     }
@@ -305,8 +308,8 @@ export function input_grad(delta: usize, w: usize, act: usize, dprev: usize, row
       for (; j < outSize; j++) {
         const jb = <usize>j << 2;
         const wv = f32x4(load<f32>(w0 + jb), load<f32>(w0 + os + jb), load<f32>(w0 + 2 * os + jb), load<f32>(w0 + 3 * os + jb));
-        s0 = f32x4.relaxed_madd(f32x4.splat(load<f32>(d0 + jb)), wv, s0);
-        s1 = f32x4.relaxed_madd(f32x4.splat(load<f32>(d1 + jb)), wv, s1);
+        s0 = f32x4.relaxed_madd(v128.load32_splat(d0 + jb), wv, s0);
+        s1 = f32x4.relaxed_madd(v128.load32_splat(d1 + jb), wv, s1);
       }
       const ib = <usize>i << 2;
       mask_store(act + <usize>r * ps + ib, dprev + <usize>r * ps + ib, s0, scale);
