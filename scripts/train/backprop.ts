@@ -72,7 +72,8 @@ export class Backprop {
    * Runs `rows` rows of `x` (row-major [rows, in]) through the network, keeping the
    * activations for `backward`. Returns a view of the output, [rows, out], valid
    * until the next call. With `dropout` the hidden units are masked and the kept
-   * ones scaled by 1 / (1 - rate); without it this is bit-identical to `mlpForward`.
+   * ones scaled by 1 / (1 - rate); without it, on the reference kernels, this is
+   * bit-identical to `mlpForward` (the SIMD kernels round differently).
    * `x` must stay unchanged until `backward` has run.
    */
   forward(params: MlpParams, x: Float32Array, rows: number, dropout?: Dropout): Float32Array {
