@@ -31,7 +31,17 @@ let compiled: WebAssembly.Module | undefined;
 
 /** Compiled once per process; synchronous, because fit() is. */
 function simdModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(SIMD_WASM_URL));
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(readFileSync(SIMD_WASM_URL));
+    } catch (error) {
+      // Relaxed SIMD is on by default from V8 11.4 (Node 22); Node 20 rejects the module.
+      throw new Error(
+        `${SIMD_WASM_URL.pathname}: Node ${process.version} cannot compile the SIMD kernels (${error instanceof Error ? error.message : String(error)}); ` +
+          "they need WebAssembly relaxed SIMD, on by default from Node 22, which `npm run …` uses; or train with --kernels reference",
+      );
+    }
+  }
   return compiled;
 }
 
