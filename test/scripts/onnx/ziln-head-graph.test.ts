@@ -90,7 +90,7 @@ describe('the ZILN graph', () => {
           expect(tensor.dims).toEqual([n, 1]);
           const a = tensor.data as Float32Array;
           const e = expected[name]!;
-          const atol = ATOL[name];
+          const atol = ATOL[name]!;
           const bad = [...e].flatMap((v, i) => (Math.abs(a[i]! - v) <= RTOL * Math.abs(v) + atol ? [] : [`${name} row ${i}: ${a[i]} vs ${v}`]));
           expect(bad.slice(0, 5)).toEqual([]);
         }
