@@ -7,6 +7,7 @@
  */
 import { ZILN_OUTPUTS, fitZilnHead } from '../../src/head/ziln.js';
 import type { FeatureSpec } from '../../src/spec/feature-spec.js';
+import { DataError } from '../data/errors.js';
 import type { PreparedData } from '../data/prepare.js';
 import { predictReferenceOutputs } from '../onnx/reference.js';
 import { type FitHooks, type FitOptions, type FitResult, fit } from '../train/fit.js';
@@ -36,6 +37,11 @@ export function headFor(loss: LossName, spec: FeatureSpec, trainY: Float64Array)
     // The network learns the standardised target; the graph maps it back to the unit.
     const { mean, std } = spec.target;
     return { spec, y: Float32Array.from(trainY, (v) => (v - mean) / std), objective: mseObjective };
+  }
+  const spenders = trainY.reduce((n, v) => (v > 0 ? n + 1 : n), 0);
+  if (spenders < 2) {
+    // A data problem, reported as one: --loss ziln cannot fit the spend distribution.
+    throw new DataError(`the ZILN loss needs at least 2 training rows with ${spec.target.name} > 0, got ${spenders}; use --loss mse`, { column: spec.target.name });
   }
   const head = fitZilnHead(trainY);
   return {
