@@ -5,9 +5,10 @@
  * writes ltv.onnx, ltv.json, report.json and test-predictions.csv into DIR, all or
  * nothing. Progress on stderr, the summary table on stdout. Exit 1 on bad data or a
  * diverging loss (DIR untouched), 2 on a bad command line.
+ * `--kernels reference` trains on the plain TypeScript loops instead of WebAssembly SIMD.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, intListOption, intOption, listOption, numberOption } from './cli/args.js';
+import { UsageError, intListOption, intOption, kernelsOption, listOption, numberOption } from './cli/args.js';
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
 import { TrainingDivergedError } from './train/fit.js';
@@ -21,7 +22,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss']
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss', 'kernels']
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -55,6 +56,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
       dropout: numberOption('dropout', v.dropout, DEFAULT_DROPOUT, 0, 0.99),
       l2: numberOption('l2', v.l2, 0, 0),
       patience: intOption('patience', v.patience, 10, 1),
+      kernels: kernelsOption(v.kernels),
     },
   };
 }

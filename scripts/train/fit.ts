@@ -7,6 +7,7 @@
  * Progress is reported through a hook; this module prints nothing.
  */
 import { cloneParams, copyParams, heInit } from './init.js';
+import type { KernelsName } from './kernels/kernels.js';
 import type { MlpParams } from './params.js';
 import { type Objective, mseObjective } from './objective.js';
 import { Rng } from './rng.js';
@@ -50,6 +51,11 @@ export interface FitOptions {
   seed?: number;
   /** The loss; it also sets the number of network outputs. Default MSE on one output. */
   objective?: Objective;
+  /**
+   * The loops that do the work: 'simd' (WebAssembly SIMD, default) or 'reference'
+   * (plain TypeScript). Same results up to float rounding; see kernels/.
+   */
+  kernels?: KernelsName;
 }
 
 /** What the progress display gets after each epoch. Epochs count from 1. */
@@ -118,6 +124,7 @@ export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {
     validationFraction = 0.1,
     seed = 42,
     objective = mseObjective,
+    kernels = 'simd',
   } = options;
   checkOptions({ epochs, batchSize, lr: initialLr, dropout, l2, patience, lrDecay, minLr, validationFraction });
   const { x, y, rows, features } = data;
@@ -129,7 +136,7 @@ export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {
   const { train, validation } = splitRows(rows, validationFraction, root.fork());
   const params = heInit([features, ...hidden, objective.outputs], root.fork());
   const shuffleRng = root.fork();
-  const step = new TrainStep(params, { capacity: batchSize, dropout, l2, rng: root.fork(), objective });
+  const step = new TrainStep(params, { capacity: batchSize, dropout, l2, rng: root.fork(), objective, kernels });
   const valX = gather(x, features, validation);
   const valY = gather(y, 1, validation);
   const batchX = new Float32Array(batchSize * features);
@@ -176,7 +183,7 @@ export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {
     if (valLoss < bestLoss) {
       bestLoss = valLoss;
       bestEpoch = epoch;
-      copyParams(params, best);
+      copyParams(step.params, best);
       sinceBest = 0;
       sinceDecay = 0;
       continue;
@@ -227,7 +234,7 @@ function gather(table: Float32Array, width: number, indices: Uint32Array): Float
   return out;
 }
 
-function checkOptions(o: Required<Omit<FitOptions, 'hidden' | 'seed' | 'objective'>>): void {
+function checkOptions(o: Required<Omit<FitOptions, 'hidden' | 'seed' | 'objective' | 'kernels'>>): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.epochs) || o.epochs < 1) problems.push(`epochs must be a positive integer, got ${o.epochs}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) problems.push(`batchSize must be a positive integer, got ${o.batchSize}`);
