@@ -24,9 +24,12 @@ import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js'
 export const DEFAULT_DROPOUT = 0.1;
 
 /**
- * The zero-inflated lognormal head unless the caller says otherwise: on CDNOW and
- * Online Retail with their reference splits it ranked at least as well as MSE and
- * was far better calibrated by decile (README, "The ZILN head"; npm run compare:losses).
+ * The zero-inflated lognormal head unless the caller says otherwise. On CDNOW with
+ * its reference split (seeds 42, 7, 123) it ranks like MSE (normalised Gini 0.727 vs
+ * 0.726, both above ridge 0.703 and past spend 0.698) and is far better calibrated
+ * by decile (decile MAPE 0.111 vs 0.178); it also answers a purchase probability
+ * and quantiles. On Online Retail it ranks better than MSE but is poorly calibrated
+ * in the large (README, "The ZILN head"; npm run compare:losses).
  */
 export const DEFAULT_LOSS: LossName = 'ziln';
 
