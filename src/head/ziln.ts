@@ -28,6 +28,9 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
  *   max target · exp(sigmaMax² / 2), finite in float32 and, on the real tables, a
  *   small multiple of the largest training target.
  * - σ ≥ sigmaFloor keeps the likelihood from collapsing onto single points.
+ * The clamp and the cap are applied where predictions are served (the graph, the
+ * reference), not inside the training loss, whose gradient they would zero
+ * (scripts/train/objective.ts says why that matters).
  */
 export interface ZilnHead {
   /** μ = muShift + muScale · raw: the mean and standard deviation of log spend among training spenders, so the raw output starts near 0 like a standardised target. */
