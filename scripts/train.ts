@@ -12,7 +12,8 @@ import { UsageError, intListOption, intOption, kernelsOption, listOption, number
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
 import { TrainingDivergedError } from './train/fit.js';
-import { DEFAULT_DROPOUT, type TrainConfig, trainModel } from './pipeline/train-model.js';
+import { LOSS_NAMES, type LossName } from './train/objective.js';
+import { DEFAULT_DROPOUT, DEFAULT_LOSS, type TrainConfig, trainModel } from './pipeline/train-model.js';
 import { endProgress, epochReporter } from './report/progress.js';
 import { summaryTable } from './report/summary.js';
 
@@ -21,7 +22,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'kernels']
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss', 'kernels']
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -29,9 +30,12 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
   if (!v.out) throw new UsageError('--out DIR is required (where ltv.onnx and ltv.json go)');
   const seed = intOption('seed', v.seed, 42);
   const clip = numberOption('clip', v.clip, 0.001, 0, 0.5);
+  const loss = v.loss ?? DEFAULT_LOSS;
+  if (!LOSS_NAMES.includes(loss as LossName)) throw new UsageError(`--loss must be one of ${LOSS_NAMES.join(', ')}, got ${JSON.stringify(loss)}`);
   return {
     out: v.out,
     name: v.name ?? 'ltv',
+    loss: loss as LossName,
     prepare: {
       data: v.data,
       target: v.target,
