@@ -9,9 +9,14 @@ import { type ModelFile, modelVersion, sha256Hex, writeModelDir } from '../onnx/
 import { type PrepareOptions, type PreparedData, prepareData } from '../data/prepare.js';
 import { formatCsvRecord } from '../data/csv.js';
 import { type FitHooks, type FitOptions, type FitResult, fit } from '../train/fit.js';
-import { type Metrics, regressionMetrics } from '../evaluate/metrics.js';
-import { fitRidge, predictRidge } from '../evaluate/ridge.js';
-import { fitMeanBaseline, predictMeanBaseline } from '../evaluate/baselines.js';
+import type { Metrics } from '../evaluate/metrics.js';
+import type { MlpParams } from '../train/params.js';
+import type { BootstrapOptions } from '../evaluate/bootstrap.js';
+import { type CrossValidation, crossValidate } from '../evaluate/cross-validate.js';
+import { type Evaluation, type TestPredictions, evaluate } from '../evaluate/evaluate.js';
+import { type BaselineSplit, fitBaselines } from '../evaluate/fit-baselines.js';
+import { reportCharts } from '../report/charts.js';
+import { reportHtml } from '../report/html.js';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js';
 
 /**
@@ -29,6 +34,16 @@ export interface TrainConfig {
   out: string;
   /** Model name served by the worker. Default 'ltv'. */
   name?: string;
+  /** How the model is judged on the test split; defaults: no past-spend baseline, no CV. */
+  evaluation?: EvaluationConfig;
+}
+
+export interface EvaluationConfig {
+  /** Numeric feature column with each customer's past spend: adds the past-spend baseline. */
+  pastSpend?: string;
+  /** K-fold cross-validation on the training split when set (K ≥ 2); costs K more trainings. */
+  cv?: number;
+  bootstrap?: BootstrapOptions;
 }
 
 export interface TrainOutcome {
@@ -41,28 +56,34 @@ export interface TrainReport {
   warnings: string[];
   training: Pick<FitResult, 'bestEpoch' | 'stoppedEarly' | 'samplesPerSecond' | 'history'> & { seconds: number };
   /** Test-split metrics of the model and of the baselines on the same rows. */
-  test: { model: Metrics; mean: Metrics; ridge: Metrics };
+  test: { model: Metrics; mean: Metrics; ridge: Metrics; pastSpend?: Metrics };
+  /** The same with Gini intervals and a verdict per baseline (scripts/evaluate/evaluate.ts). */
+  evaluation: Evaluation;
+  /** Present with `--cv K`. */
+  crossValidation?: CrossValidation;
 }
 
 export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Promise<TrainOutcome> {
   const data = prepareData(config.prepare);
   const { spec, train, test } = data;
-  const { mean, std } = spec.target;
-  // The network learns the standardised target; the graph maps it back to the unit.
-  const y = Float32Array.from(train.y, (v) => (v - mean) / std);
+  const judged = config.evaluation ?? {};
+  // Baselines first: a bad --past-spend column fails before minutes of training.
+  const baselines = fitBaselines({ columns: data.columns, train, test, pastSpend: judged.pastSpend });
+  const fitOptions = { dropout: DEFAULT_DROPOUT, ...config.fit };
 
   const started = performance.now();
-  const fitOptions = { dropout: DEFAULT_DROPOUT, ...config.fit };
-  const result = fit({ x: train.scaled, y, rows: train.rows, features: data.width }, fitOptions, hooks);
+  const result = trainNetwork(data, train, fitOptions, hooks);
   const seconds = (performance.now() - started) / 1000;
 
-  const predicted = predictReference(spec, result.params, test.raw, test.rows);
-  const ridge = fitRidge(train.scaled, train.y, train.rows, data.width);
-  const testMetrics = {
-    model: regressionMetrics(test.y, predicted),
-    mean: regressionMetrics(test.y, predictMeanBaseline(fitMeanBaseline(train.y), test.rows)),
-    ridge: regressionMetrics(test.y, predictRidge(ridge, test.scaled, test.rows)),
-  };
+  const predictions = predictTest(data, result.params, test);
+  const predicted = Float32Array.from(predictions.ltv);
+  const evaluation = evaluate(test.y, predictions, baselines, { bootstrap: judged.bootstrap });
+  const testMetrics: TrainReport['test'] = { model: evaluation.model.metrics, mean: evaluation.baselines.mean!.metrics, ridge: evaluation.baselines.ridge!.metrics };
+  if (evaluation.baselines.pastSpend) testMetrics.pastSpend = evaluation.baselines.pastSpend.metrics;
+  const crossValidation = judged.cv === undefined ? undefined : crossValidate(
+    { columns: data.columns, train, pastSpend: judged.pastSpend, k: judged.cv, seed: fitOptions.seed ?? 42 },
+    (foldTrain, foldTest) => predictTest(data, trainNetwork(data, foldTrain, fitOptions, {}).params, foldTest),
+  );
 
   const name = config.name ?? 'ltv';
   const createdAt = new Date().toISOString();
@@ -84,15 +105,48 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
     warnings: data.warnings,
     training: { bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, samplesPerSecond: result.samplesPerSecond, history: result.history, seconds },
     test: testMetrics,
+    evaluation,
+    ...(crossValidation ? { crossValidation } : {}),
   };
+  const html = reportHtml({
+    card: {
+      name,
+      version: manifest.version,
+      createdAt,
+      loss: String(manifest.hyperparameters.loss ?? 'mse'),
+      hyperparameters: manifest.hyperparameters,
+      data: { file: data.report.file, rowsRead: data.report.rowsRead, rowsKept: data.report.rowsKept, trainRows: train.rows, testRows: test.rows, split: data.report.split },
+      target: { name: spec.target.name, unit: spec.target.unit },
+      features: spec.features.map((f) => ({ name: f.name, type: f.type })),
+      pastSpend: judged.pastSpend,
+      warnings: data.warnings,
+    },
+    evaluation,
+    crossValidation,
+    actual: test.y,
+    charts: reportCharts({ history: result.history, actual: test.y, model: predictions, baselines, unit: spec.target.unit }),
+  });
   const files: ModelFile[] = [
     { name: 'ltv.onnx', data: onnx },
     { name: 'ltv.json', data: `${JSON.stringify(manifest, null, 2)}\n` },
     { name: 'report.json', data: `${JSON.stringify(report, null, 2)}\n` },
     { name: 'test-predictions.csv', data: testPredictionsCsv(test.dataRows, test.y, predicted) },
+    { name: 'report.html', data: html },
   ];
   await writeModelDir(config.out, files);
   return { manifest, report };
+}
+
+/** Fits the network on a split (the training split, or a CV fold of it); the network learns the standardised target. */
+function trainNetwork(data: PreparedData, split: BaselineSplit, options: FitOptions, hooks: FitHooks): FitResult {
+  const { mean, std } = data.spec.target;
+  const y = Float32Array.from(split.y, (v) => (v - mean) / std);
+  return fit({ x: split.scaled, y, rows: split.rows, features: data.width }, options, hooks);
+}
+
+/** The model's predictions for a split, through the same arithmetic as the exported graph. */
+function predictTest(data: PreparedData, params: MlpParams, split: BaselineSplit): TestPredictions {
+  return { ltv: Float64Array.from(predictReference(data.spec, params, split.raw, split.rows)) };
 }
 
 function hyperparameters(config: TrainConfig): ModelManifest['hyperparameters'] {
