@@ -38,8 +38,8 @@ const COLUMNS: { key: keyof Metrics; label: string; digits: number; better: stri
   { key: 'topDecileCapture', label: 'top-decile capture', digits: 3, better: 'higher' },
   { key: 'decileMape', label: 'decile MAPE', digits: 3, better: 'lower' },
   { key: 'calibration', label: 'calibration', digits: 3, better: 'near 1' },
-  { key: 'mse', label: 'MSE', digits: 4, better: 'lower' },
-  { key: 'mae', label: 'MAE', digits: 4, better: 'lower' },
+  { key: 'mse', label: 'MSE', digits: 2, better: 'lower' },
+  { key: 'mae', label: 'MAE', digits: 2, better: 'lower' },
   { key: 'r2', label: 'R²', digits: 3, better: 'higher' },
 ];
 
@@ -48,7 +48,7 @@ export function modelCardHtml(content: CardContent): string {
   const unit = card.target.unit ? ` ${card.target.unit}` : '';
   return [
     `<h1>Model report: ${esc(card.name)} <small>${esc(card.version)}</small></h1>`,
-    `<p class="meta">Trained ${esc(card.createdAt)} with the ${esc(card.loss)} loss; network ${esc(JSON.stringify(card.hyperparameters))}.</p>`,
+    `<p class="meta">Trained ${esc(card.createdAt)} with the ${esc(card.loss)} loss; ${esc(Object.entries(card.hyperparameters).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('→') : String(v)}`).join(', '))}.</p>`,
     '<section class="card">',
     '<h2>Model card</h2>',
     `<p><b>Predicts</b> <code>${esc(card.target.name)}</code>${esc(unit)} per customer: the value the customer will bring over the target's horizon.</p>`,

@@ -16,7 +16,7 @@ export function summaryTable(manifest: ModelManifest, report: TrainReport, out: 
     `training: best epoch ${t.bestEpoch} of ${t.history.length}${t.stoppedEarly ? ' (stopped early)' : ''}, ` +
       `${t.seconds.toFixed(1)} s, ${Math.round(t.samplesPerSecond)} samples/s`,
     '',
-    `test split (${d.testRows} rows)  ${COLUMNS.map((c) => c.padStart(17)).join('')}`,
+    `${`test split (${d.testRows} rows)`.padEnd(26)}${COLUMNS.map((c) => c.padStart(17)).join('')}`,
   ];
   for (const [name, m] of Object.entries(report.test) as [string, Metrics][]) {
     lines.push(`${name.padEnd(26)}${COLUMNS.map((c) => format(m[c]).padStart(17)).join('')}`);

@@ -43,6 +43,8 @@ const cases: [string, () => string[], RegExp][] = [
   ['an absent target column', () => ['--data', csv('target.csv', `a,b,ltv\n${rows(20)}\n`), '--target', 'spend'], /spend/],
   ['too few rows to split', () => ['--data', csv('few.csv', `a,b,ltv\n${rows(3)}\n`)], /at least 10/],
   ['a bad option value', () => ['--data', 'x.csv', '--epochs', 'ten'], /--epochs: expected an integer/],
+  ['a past-spend column that is not a feature', () => ['--data', csv('spend.csv', `a,b,ltv\n${rows(20)}\n`), '--past-spend', 'spent'], /--past-spend: "spent" is not a numeric feature column .*numeric columns: a, b/],
+  ['a single cross-validation fold', () => ['--data', 'x.csv', '--cv', '1'], /--cv: expected an integer ≥ 2/],
 ];
 
 describe('npm run train on bad input', () => {
