@@ -99,8 +99,8 @@ const DRAW_SCRIPT = `
         out.paths = function () { return null; };
         out.points = { show: true, size: 4, width: 0, fill: s.color, stroke: s.color };
       } else if (s.style === 'bars') {
-        // Side by side: the first bar series left of each tick, the second right.
-        out.paths = uPlot.paths.bars({ size: [0.8 / bars, 60], align: bars === 1 ? 0 : (barIndex++ === 0 ? 1 : -1) });
+        // Side by side: the first bar series left of each tick, the second right (align -1 draws a bar left of its x).
+        out.paths = uPlot.paths.bars({ size: [0.8 / bars, 60], align: bars === 1 ? 0 : (barIndex++ === 0 ? -1 : 1) });
         out.fill = s.color;
         out.points = { show: false };
       }

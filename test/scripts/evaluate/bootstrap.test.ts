@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pairedBootstrap, percentileInterval } from '../../../scripts/evaluate/bootstrap.js';
-import { normalisedGini } from '../../../scripts/evaluate/metrics.js';
+import { pairedBootstrap, percentileInterval, rankGroups, weightedGini } from '../../../scripts/evaluate/bootstrap.js';
+import { gini, normalisedGini } from '../../../scripts/evaluate/metrics.js';
 import { Rng } from '../../../scripts/train/rng.js';
 
 /** 400 zero-inflated customers, a good score and a noisier one. */
@@ -54,5 +54,23 @@ describe('percentileInterval', () => {
     expect(low).toBeCloseTo(2.5, 12);
     expect(high).toBeCloseTo(97.5, 12);
     expect(percentileInterval([], 0.95).low).toBeNaN();
+  });
+});
+
+describe('weightedGini', () => {
+  it('equals gini() on the resample it stands for, ties included', () => {
+    const rng = new Rng(8);
+    const actual = Array.from({ length: 60 }, () => (rng.next() < 0.5 ? 0 : Math.round(rng.next() * 50)));
+    const score = actual.map((a) => Math.round(a / 10 + rng.normal())); // many ties
+    const counts = new Uint32Array(60);
+    const resample: number[] = [];
+    for (let k = 0; k < 60; k++) {
+      const i = rng.int(60);
+      counts[i]!++;
+      resample.push(i);
+    }
+    const expected = gini(resample.map((i) => actual[i]!), resample.map((i) => score[i]!));
+    expect(weightedGini(actual, counts, rankGroups(score))).toBeCloseTo(expected, 12);
+    expect(weightedGini(actual, new Uint32Array(60).fill(1), rankGroups(score))).toBeCloseTo(gini(actual, score), 12);
   });
 });
