@@ -159,8 +159,9 @@ function label(name: string): string {
 
 export function num(x: number, digits: number): string {
   if (!Number.isFinite(x)) return Number.isNaN(x) ? '–' : String(x);
-  // Large values (MSE in dollars²) read better whole.
-  return x.toFixed(Math.abs(x) >= 1000 ? 0 : digits).replace('-', '−');
+  // Large values (MSE in dollars²) read better whole; a rounding residue (−3e-14) is not "−0.000".
+  const text = x.toFixed(Math.abs(x) >= 1000 ? 0 : digits);
+  return Number(text) === 0 ? text.replace('-', '') : text.replace('-', '−');
 }
 
 /** Escapes text for HTML element content and double-quoted attributes. */
