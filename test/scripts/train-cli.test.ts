@@ -72,6 +72,6 @@ describe('npm run train on bad input', () => {
     const out = join(dir, 'constant-model');
     const result = await run('npx', ['tsx', 'scripts/train.ts', '--data', data, '--out', out, '--hidden', '4', '--epochs', '2']);
     expect(result.stderr).toMatch(/warning: .*"?k"?.*constant/i);
-    expect(readdirSync(out).sort()).toEqual(['ltv.json', 'ltv.onnx', 'report.json', 'test-predictions.csv']);
+    expect(readdirSync(out).sort()).toEqual(['ltv.json', 'ltv.onnx', 'report.html', 'report.json', 'test-predictions.csv']);
   });
 });
