@@ -15,8 +15,7 @@ import type { BootstrapOptions } from '../evaluate/bootstrap.js';
 import { type CrossValidation, crossValidate } from '../evaluate/cross-validate.js';
 import { type Evaluation, type TestPredictions, evaluate } from '../evaluate/evaluate.js';
 import { type BaselineSplit, fitBaselines } from '../evaluate/fit-baselines.js';
-import { reportCharts } from '../report/charts.js';
-import { reportHtml } from '../report/html.js';
+import { runReportHtml } from '../report/model-report.js';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js';
 
 /**
@@ -108,23 +107,8 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
     evaluation,
     ...(crossValidation ? { crossValidation } : {}),
   };
-  const html = reportHtml({
-    card: {
-      name,
-      version: manifest.version,
-      createdAt,
-      loss: String(manifest.hyperparameters.loss ?? 'mse'),
-      hyperparameters: manifest.hyperparameters,
-      data: { file: data.report.file, rowsRead: data.report.rowsRead, rowsKept: data.report.rowsKept, trainRows: train.rows, testRows: test.rows, split: data.report.split },
-      target: { name: spec.target.name, unit: spec.target.unit },
-      features: spec.features.map((f) => ({ name: f.name, type: f.type })),
-      pastSpend: judged.pastSpend,
-      warnings: data.warnings,
-    },
-    evaluation,
-    crossValidation,
-    actual: test.y,
-    charts: reportCharts({ history: result.history, actual: test.y, model: predictions, baselines, unit: spec.target.unit }),
+  const html = runReportHtml({
+    data, manifest, history: result.history, evaluation, crossValidation, predictions, baselines, pastSpend: judged.pastSpend,
   });
   const files: ModelFile[] = [
     { name: 'ltv.onnx', data: onnx },
