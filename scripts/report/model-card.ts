@@ -144,7 +144,7 @@ function caveats({ card, evaluation, actual }: CardContent): string[] {
     out.push(`In total the model ${calibration > 1 ? 'over' : 'under'}-predicts by ${num(100 * Math.abs(calibration - 1), 0)} % on the test customers (calibration ${num(calibration, 3)}).`);
   }
   for (const [name, b] of Object.entries(evaluation.baselines)) {
-    if (name !== 'mean' && b.verdict.beats !== 'yes') out.push(`It does not clearly beat the ${esc(label(name))} baseline on ranking: ${esc(b.verdict.text)}.`);
+    if (name !== 'mean' && b.verdict.beats !== 'yes') out.push(`Not a clear ranking win: ${esc(b.verdict.text)}.`);
   }
   if (card.pastSpend === undefined) out.push('No past-spend column was named (<code>--past-spend</code>), so the strongest simple baseline is missing from the comparison.');
   out.push('Inputs are clipped to training quantiles: customers far outside the training range get the prediction of the edge of that range.');
