@@ -22,7 +22,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss', 'kernels']
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss', 'kernels', 'past-spend', 'cv']
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -57,6 +57,10 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
       l2: numberOption('l2', v.l2, 0, 0),
       patience: intOption('patience', v.patience, 10, 1),
       kernels: kernelsOption(v.kernels),
+    },
+    evaluation: {
+      pastSpend: v['past-spend'],
+      cv: v.cv === undefined ? undefined : intOption('cv', v.cv, 0, 2),
     },
   };
 }

@@ -23,12 +23,33 @@ export interface FittedNetwork {
 }
 
 export function fitNetwork(data: PreparedData, loss: LossName, options: FitOptions, hooks: FitHooks = {}): FittedNetwork {
-  const { spec, y, objective } = headFor(loss, data.spec, data.train.y);
   const started = performance.now();
-  const result = fit({ x: data.train.scaled, y, rows: data.train.rows, features: data.width }, { ...options, objective }, hooks);
+  const { spec, result } = fitOnSplit(data, loss, options, data.train, hooks);
   const seconds = (performance.now() - started) / 1000;
   const testOutputs = predictReferenceOutputs(spec, result.params, data.test.raw, data.test.rows);
   return { spec, result, seconds, testOutputs };
+}
+
+/** The rows a network is fitted on or scored on: the training split, the test split, or a CV fold. */
+export interface NetworkSplit {
+  rows: number;
+  /** Encoder output [rows, width], what the graph reads. */
+  raw: Float32Array;
+  /** After imputation, clipping and scaling: what the network reads in training. */
+  scaled: Float32Array;
+  y: ArrayLike<number>;
+}
+
+/** Fits one loss's network on a split (the training split, or a CV fold of it, with the head fitted on that split). */
+export function fitOnSplit(data: PreparedData, loss: LossName, options: FitOptions, split: NetworkSplit, hooks: FitHooks = {}): { spec: FeatureSpec; result: FitResult } {
+  const { spec, y, objective } = headFor(loss, data.spec, Float64Array.from(split.y));
+  const result = fit({ x: split.scaled, y, rows: split.rows, features: data.width }, { ...options, objective }, hooks);
+  return { spec, result };
+}
+
+/** Every graph output on a split, through the same arithmetic as the exported graph. */
+export function predictSplit(spec: FeatureSpec, result: FitResult, split: NetworkSplit): Record<string, Float32Array> {
+  return predictReferenceOutputs(spec, result.params, split.raw, split.rows);
 }
 
 /** What a loss needs: the spec it exports with, the targets it trains on, the objective. */

@@ -9,10 +9,13 @@ import { type PrepareOptions, type PreparedData, prepareData } from '../data/pre
 import { formatCsvRecord } from '../data/csv.js';
 import type { FitHooks, FitOptions, FitResult } from '../train/fit.js';
 import type { LossName } from '../train/objective.js';
-import { fitNetwork } from './fit-network.js';
-import { type Metrics, regressionMetrics } from '../evaluate/metrics.js';
-import { fitRidge, predictRidge } from '../evaluate/ridge.js';
-import { fitMeanBaseline, predictMeanBaseline } from '../evaluate/baselines.js';
+import { fitNetwork, fitOnSplit, predictSplit } from './fit-network.js';
+import type { Metrics } from '../evaluate/metrics.js';
+import type { BootstrapOptions } from '../evaluate/bootstrap.js';
+import { type CrossValidation, crossValidate } from '../evaluate/cross-validate.js';
+import { type Evaluation, type TestPredictions, evaluate } from '../evaluate/evaluate.js';
+import { fitBaselines } from '../evaluate/fit-baselines.js';
+import { runReportHtml } from '../report/model-report.js';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js';
 
 /**
@@ -42,6 +45,16 @@ export interface TrainConfig {
   name?: string;
   /** Training loss and output head. Default DEFAULT_LOSS. */
   loss?: LossName;
+  /** How the model is judged on the test split; defaults: no past-spend baseline, no CV. */
+  evaluation?: EvaluationConfig;
+}
+
+export interface EvaluationConfig {
+  /** Numeric feature column with each customer's past spend: adds the past-spend baseline. */
+  pastSpend?: string;
+  /** K-fold cross-validation on the training split when set (K ≥ 2); costs K more trainings. */
+  cv?: number;
+  bootstrap?: BootstrapOptions;
 }
 
 export interface TrainOutcome {
@@ -56,22 +69,34 @@ export interface TrainReport {
   warnings: string[];
   training: Pick<FitResult, 'bestEpoch' | 'stoppedEarly' | 'samplesPerSecond' | 'history'> & { seconds: number };
   /** Test-split metrics of the model and of the baselines on the same rows. */
-  test: { model: Metrics; mean: Metrics; ridge: Metrics };
+  test: { model: Metrics; mean: Metrics; ridge: Metrics; pastSpend?: Metrics };
+  /** The same with Gini intervals and a verdict per baseline (scripts/evaluate/evaluate.ts). */
+  evaluation: Evaluation;
+  /** Present with `--cv K`. */
+  crossValidation?: CrossValidation;
 }
 
 export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Promise<TrainOutcome> {
   const data = prepareData(config.prepare);
   const { train, test } = data;
   const loss = config.loss ?? DEFAULT_LOSS;
+  const judged = config.evaluation ?? {};
+  // Baselines first: a bad --past-spend column fails before minutes of training.
+  const baselines = fitBaselines({ columns: data.columns, train, test, pastSpend: judged.pastSpend });
   const fitOptions = { dropout: DEFAULT_DROPOUT, ...config.fit };
   const { spec, result, seconds, testOutputs } = fitNetwork(data, loss, fitOptions, hooks);
   const predicted = testOutputs[spec.io.outputs[0]!]!;
-  const ridge = fitRidge(train.scaled, train.y, train.rows, data.width);
-  const testMetrics = {
-    model: regressionMetrics(test.y, predicted),
-    mean: regressionMetrics(test.y, predictMeanBaseline(fitMeanBaseline(train.y), test.rows)),
-    ridge: regressionMetrics(test.y, predictRidge(ridge, test.scaled, test.rows)),
-  };
+  const predictions = testPredictions(testOutputs, spec.io.outputs[0]!);
+  const evaluation = evaluate(test.y, predictions, baselines, { bootstrap: judged.bootstrap });
+  const testMetrics: TrainReport['test'] = { model: evaluation.model.metrics, mean: evaluation.baselines.mean!.metrics, ridge: evaluation.baselines.ridge!.metrics };
+  if (evaluation.baselines.pastSpend) testMetrics.pastSpend = evaluation.baselines.pastSpend.metrics;
+  const crossValidation = judged.cv === undefined ? undefined : crossValidate(
+    { columns: data.columns, train, pastSpend: judged.pastSpend, k: judged.cv, seed: fitOptions.seed ?? 42 },
+    (foldTrain, foldTest) => {
+      const fold = fitOnSplit(data, loss, fitOptions, foldTrain);
+      return testPredictions(predictSplit(fold.spec, fold.result, foldTest), fold.spec.io.outputs[0]!);
+    },
+  );
 
   const name = config.name ?? 'ltv';
   const createdAt = new Date().toISOString();
@@ -94,15 +119,27 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
     warnings: data.warnings,
     training: { bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, samplesPerSecond: result.samplesPerSecond, history: result.history, seconds },
     test: testMetrics,
+    evaluation,
+    ...(crossValidation ? { crossValidation } : {}),
   };
+  const html = runReportHtml({
+    data, manifest, history: result.history, evaluation, crossValidation, predictions, baselines, pastSpend: judged.pastSpend,
+  });
   const files: ModelFile[] = [
     { name: 'ltv.onnx', data: onnx },
     { name: 'ltv.json', data: `${JSON.stringify(manifest, null, 2)}\n` },
     { name: 'report.json', data: `${JSON.stringify(report, null, 2)}\n` },
     { name: 'test-predictions.csv', data: testPredictionsCsv(test.dataRows, test.y, predicted, testOutputs.p_purchase) },
+    { name: 'report.html', data: html },
   ];
   await writeModelDir(config.out, files);
   return { manifest, report, testOutputs };
+}
+
+/** What the evaluation reads from the graph's outputs: the LTV and, for a ZILN head, the purchase probability. */
+function testPredictions(outputs: Record<string, Float32Array>, ltvName: string): TestPredictions {
+  const pPurchase = outputs.p_purchase;
+  return { ltv: Float64Array.from(outputs[ltvName]!), ...(pPurchase ? { pPurchase: Float64Array.from(pPurchase) } : {}) };
 }
 
 function hyperparameters(config: TrainConfig, loss: LossName): ModelManifest['hyperparameters'] {
