@@ -1,0 +1,149 @@
+/**
+ * Reads the transaction log into DuckDB and turns it into the `transactions` table
+ * the SQL files read (see sql/lines.sql for its columns). This is the one
+ * engine-specific step: reading CSV, gzip, Parquet or whitespace-separated text,
+ * parsing dates, and checking every value with the line it came from, so that bad
+ * input stops with `file: line 17, column "amount": expected a number, got "abc"`
+ * before anything is written.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { DataError } from '../data/errors.js';
+import type { FeaturesConfig } from './config.js';
+import { ident, literal } from './sql.js';
+
+export interface LoadReport {
+  /** Data lines in the file. */
+  lines: number;
+  /** Lines dropped because the customer id is empty. */
+  linesWithoutCustomer: number;
+  /** First and last calendar day in the log (ISO), over lines with a customer. */
+  firstDay: string;
+  lastDay: string;
+}
+
+/** How a data row maps to a place in the file, for messages. */
+interface RowPlace {
+  /** SQL expression of the place number of a row of `raw`. */
+  expr: string;
+  /** 'line' for text files (header = line 1), 'row' for Parquet (1-based). */
+  noun: 'line' | 'row';
+}
+
+export async function loadTransactions(db: DuckDBConnection, config: FeaturesConfig): Promise<LoadReport> {
+  const file = config.transactions;
+  const place = await readRaw(db, config);
+  await checkColumns(db, config);
+  const c = config.columns;
+  const customer = `NULLIF(TRIM(CAST(${ident(c.customer)} AS VARCHAR)), '')`;
+  const withCustomer = `${customer} IS NOT NULL`;
+
+  // Each checked column: the first bad value among lines that have a customer.
+  const numeric = [c.amount, c.quantity, c.unitPrice].filter((name): name is string => name !== undefined);
+  for (const name of numeric) {
+    await firstBad(db, place, file, name, withCustomer, `TRY_CAST(TRIM(CAST(${ident(name)} AS VARCHAR)) AS DOUBLE) IS NULL`, 'expected a number');
+  }
+  const timestamp = timestampExpr(c.date, config.dateFormat);
+  const expectation = config.dateFormat === undefined ? 'expected a date (YYYY-MM-DD, optionally with a time)' : `expected a date in the format ${config.dateFormat}`;
+  await firstBad(db, place, file, c.date, withCustomer, `${timestamp} IS NULL`, expectation);
+
+  const amount = c.amount !== undefined
+    ? `CAST(TRIM(CAST(${ident(c.amount)} AS VARCHAR)) AS DOUBLE)`
+    : `CAST(TRIM(CAST(${ident(c.quantity!)} AS VARCHAR)) AS DOUBLE) * CAST(TRIM(CAST(${ident(c.unitPrice!)} AS VARCHAR)) AS DOUBLE)`;
+  const quantity = c.quantity !== undefined ? `CAST(TRIM(CAST(${ident(c.quantity)} AS VARCHAR)) AS DOUBLE)` : 'CAST(NULL AS DOUBLE)';
+  // Without an order column an order is a distinct (customer, timestamp).
+  const order = c.order !== undefined ? `CAST(${ident(c.order)} AS VARCHAR)` : 'CAST(ts AS VARCHAR)';
+  const product = c.product !== undefined ? `CAST(${ident(c.product)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
+  const attributes = c.attributes.map((name, i) => `, CAST(${ident(name)} AS VARCHAR) AS attr_${i + 1}`).join('');
+  await db.run(`
+    CREATE TABLE transactions AS
+    SELECT customer_id, file_line, ts,
+      CAST(date_diff('day', DATE '1970-01-01', CAST(ts AS DATE)) AS INTEGER) AS day,
+      amount, quantity, ${order} AS order_id, product${c.attributes.map((_, i) => `, attr_${i + 1}`).join('')}
+    FROM (
+      SELECT ${customer} AS customer_id, ${place.expr} AS file_line, ${timestamp} AS ts,
+        ${amount} AS amount, ${quantity} AS quantity, ${product} AS product${attributes}
+        ${c.order !== undefined ? `, ${ident(c.order)}` : ''}
+      FROM raw
+      WHERE ${withCustomer}
+    ) typed`);
+
+  const totals = await db.runAndReadAll(`
+    SELECT (SELECT COUNT(*) FROM raw), (SELECT COUNT(*) FROM transactions),
+      (SELECT CAST(CAST(MIN(ts) AS DATE) AS VARCHAR) FROM transactions),
+      (SELECT CAST(CAST(MAX(ts) AS DATE) AS VARCHAR) FROM transactions)`);
+  const [lines, kept, firstDay, lastDay] = totals.getRowsJS()[0]!;
+  await db.run('DROP TABLE raw');
+  if (Number(kept) === 0) throw new DataError('no line has a customer id', { file, column: c.customer });
+  return { lines: Number(lines), linesWithoutCustomer: Number(lines) - Number(kept), firstDay: String(firstDay), lastDay: String(lastDay) };
+}
+
+/** Creates `raw`: the file's columns as read, in file order (DuckDB keeps insertion order). */
+async function readRaw(db: DuckDBConnection, config: FeaturesConfig): Promise<RowPlace> {
+  const path = literal(config.transactions);
+  try {
+    if (config.format === 'parquet') {
+      await db.run(`CREATE TABLE raw AS SELECT * FROM read_parquet(${path})`);
+      return { expr: 'rowid + 1', noun: 'row' };
+    }
+    if (config.format === 'whitespace') {
+      // Columns separated by runs of blanks (CDNOW's layout): read whole lines, split them.
+      await db.run(`CREATE TABLE text_lines AS SELECT line FROM read_csv(${path}, columns = {'line': 'VARCHAR'}, header = false, delim = '\x01', quote = '', escape = '')`);
+      const header = (await db.runAndReadAll(`SELECT regexp_split_to_array(TRIM(line), '\\s+') FROM text_lines WHERE rowid = 0`)).getRowsJS()[0]?.[0];
+      if (!Array.isArray(header)) throw new DataError('the file is empty', { file: config.transactions });
+      const names = header.map(String);
+      const columns = names.map((name, i) => `f[${i + 1}] AS ${ident(name)}`).join(', ');
+      await db.run(`
+        CREATE TABLE raw AS SELECT ${columns}, line_number AS __line FROM (
+          SELECT rowid + 1 AS line_number, regexp_split_to_array(TRIM(line), '\\s+') AS f
+          FROM text_lines WHERE rowid > 0 AND TRIM(line) <> '' ORDER BY rowid
+        ) split`);
+      await db.run('DROP TABLE text_lines');
+      return { expr: '__line', noun: 'line' };
+    }
+    const delimiter = config.delimiter !== undefined ? `, delim = ${literal(config.delimiter)}` : '';
+    await db.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${path}, header = true, all_varchar = true${delimiter})`);
+    return { expr: 'rowid + 2', noun: 'line' };
+  } catch (error) {
+    if (error instanceof DataError) throw error;
+    // DuckDB's own message names the problem (missing file, bad gzip, sniffing failure).
+    throw new DataError(`cannot read the transactions: ${firstLine(error)}`, { file: config.transactions });
+  }
+}
+
+async function checkColumns(db: DuckDBConnection, config: FeaturesConfig): Promise<void> {
+  const present = (await db.runAndReadAll(`SELECT column_name FROM (DESCRIBE raw)`)).getRowsJS().map((row) => String(row[0]));
+  const c = config.columns;
+  const wanted = [
+    ['--customer', c.customer], ['--date', c.date], ['--amount', c.amount], ['--quantity', c.quantity],
+    ['--unit-price', c.unitPrice], ['--order', c.order], ['--product', c.product],
+    ...c.attributes.map((name) => ['--attribute', name]),
+  ].filter((pair): pair is [string, string] => pair[1] !== undefined);
+  const missing = wanted.filter(([, name]) => !present.includes(name));
+  if (missing.length > 0) {
+    const list = missing.map(([option, name]) => `"${name}" (${option})`).join(', ');
+    const shown = present.filter((name) => name !== '__line').map((name) => `"${name}"`).join(', ');
+    throw new DataError(`missing column${missing.length > 1 ? 's' : ''} ${list}; the file has ${shown}`, { file: config.transactions });
+  }
+}
+
+async function firstBad(db: DuckDBConnection, place: RowPlace, file: string, column: string, where: string, bad: string, expected: string): Promise<void> {
+  const rows = (await db.runAndReadAll(`
+    SELECT ${place.expr} AS place, CAST(${ident(column)} AS VARCHAR) AS value
+    FROM raw WHERE ${where} AND (${ident(column)} IS NULL OR ${bad})
+    ORDER BY place LIMIT 1`)).getRowsJS();
+  const row = rows[0];
+  if (row === undefined) return;
+  const value = row[1] === null ? '' : String(row[1]);
+  const at = place.noun === 'line' ? { file, line: Number(row[0]), column } : { file, column };
+  const prefix = place.noun === 'row' ? `row ${Number(row[0])}: ` : '';
+  throw new DataError(`${prefix}${expected}, got ${JSON.stringify(value)}`, at);
+}
+
+function timestampExpr(column: string, format: string | undefined): string {
+  const text = `TRIM(CAST(${ident(column)} AS VARCHAR))`;
+  return format === undefined ? `TRY_CAST(${text} AS TIMESTAMP)` : `TRY_STRPTIME(${text}, ${literal(format)})`;
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+}
