@@ -48,7 +48,7 @@ export async function buildFeatures(config: FeaturesConfig): Promise<FeaturesSum
   try {
     const load = await loadTransactions(db, config);
     const window = await defineWindows(db, config, load);
-    const excluded = await excludeIncomplete(db, config);
+    const excluded = [...await outsideCohort(db, config), ...await excludeIncomplete(db, config)];
     await db.run(`CREATE VIEW features AS ${featuresSql(config)}`);
     const columns = outputColumns(config);
     const select = columns.map(([name, expr]) => `${expr} AS ${ident(name)}`).join(', ');
@@ -93,6 +93,17 @@ async function defineWindows(db: DuckDBConnection, config: FeaturesConfig, load:
       : `no customer makes a first purchase on or after ${start} (the log runs ${load.firstDay}..${load.lastDay})`, { file: config.transactions });
   }
   return description;
+}
+
+/** Customers of the log the windows left out, and why (before the incomplete-horizon rule). */
+async function outsideCohort(db: DuckDBConnection, config: FeaturesConfig): Promise<FeaturesSummary['excluded']> {
+  const count = Number((await db.runAndReadAll(
+    'SELECT (SELECT COUNT(DISTINCT customer_id) FROM transactions) - (SELECT COUNT(*) FROM windows)')).getRowsJS()[0]![0]);
+  if (count === 0) return [];
+  const reason = config.window.kind === 'calibration'
+    ? 'no purchase line in the calibration window'
+    : 'first purchase before the calibration start, or no purchase line at all';
+  return [{ reason, count }];
 }
 
 /** New-customer mode: drops (and counts) customers whose horizon is cut off by the log's end. */
