@@ -47,7 +47,7 @@ export interface FeaturesConfig {
   /** The per-customer CSV to write (atomically: nothing is left on failure). */
   out: string;
   format: InputFormat;
-  /** CSV delimiter; undefined lets DuckDB sniff it. */
+  /** CSV delimiter. Default `,`. */
   delimiter?: string;
   /** strptime format of the date column (e.g. `%Y%m%d`); undefined = ISO date or timestamp. */
   dateFormat?: string;

@@ -7,8 +7,9 @@
  * before anything is written.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { DataError } from '../data/errors.js';
+import { DataError, plural } from '../data/errors.js';
 import type { FeaturesConfig } from './config.js';
+import { readCsvHeader } from './header.js';
 import { ident, literal } from './sql.js';
 
 export interface LoadReport {
@@ -100,13 +101,15 @@ async function readRaw(db: DuckDBConnection, config: FeaturesConfig): Promise<Ro
       await db.run('DROP TABLE text_lines');
       return { expr: '__line', noun: 'line' };
     }
-    const delimiter = config.delimiter !== undefined ? `, delim = ${literal(config.delimiter)}` : '';
-    await db.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${path}, header = true, all_varchar = true${delimiter})`);
+    const delimiter = config.delimiter ?? ',';
+    const header = await readCsvHeader(config.transactions, delimiter);
+    const columns = header.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ');
+    await db.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${path}, header = true, auto_detect = false,
+      columns = {${columns}}, delim = ${literal(delimiter)}, quote = '"', escape = '"')`);
     return { expr: 'rowid + 2', noun: 'line' };
   } catch (error) {
     if (error instanceof DataError) throw error;
-    // DuckDB's own message names the problem (missing file, bad gzip, sniffing failure).
-    throw new DataError(`cannot read the transactions: ${firstLine(error)}`, { file: config.transactions });
+    throw readError(error, config.transactions);
   }
 }
 
@@ -144,6 +147,14 @@ function timestampExpr(column: string, format: string | undefined): string {
   return format === undefined ? `TRY_CAST(${text} AS TIMESTAMP)` : `TRY_STRPTIME(${text}, ${literal(format)})`;
 }
 
-function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
+/** DuckDB's reader errors, said the way the trainer says them; others keep DuckDB's first line. */
+function readError(error: unknown, file: string): DataError {
+  const message = error instanceof Error ? error.message : String(error);
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+  const count = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(message);
+  if (line !== undefined && count !== null) {
+    return new DataError(`the record has ${plural(Number(count[2]), 'field')}, but the header has ${count[1]}`, { file, line: Number(line) });
+  }
+  if (line !== undefined) return new DataError(message.split('\n').slice(0, 3).join('; '), { file, line: Number(line) });
+  return new DataError(`cannot read the transactions: ${message.split('\n')[0]}`, { file });
 }
