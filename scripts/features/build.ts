@@ -13,17 +13,17 @@ import type { FeaturesConfig } from './config.js';
 import { type LoadReport, loadTransactions } from './load.js';
 import { ident, literal, readSql } from './sql.js';
 
-/** Feature columns in output order; the ones that need an input column say which. */
-export const FEATURE_COLUMNS: readonly { name: string; needs?: 'quantity' | 'product' | 'calibration' }[] = [
-  { name: 'x_repeat_days' }, { name: 't_x_weeks' }, { name: 'T_weeks' }, { name: 'weeks_since_last' },
-  { name: 'n_lines' }, { name: 'log_total_spend' }, { name: 'log_mean_day_spend' }, { name: 'log_max_day_spend' },
+/** Feature columns in output order; the ones that need an input column say which; counts are integers. */
+export const FEATURE_COLUMNS: readonly { name: string; needs?: 'quantity' | 'product' | 'calibration'; count?: true }[] = [
+  { name: 'x_repeat_days', count: true }, { name: 't_x_weeks' }, { name: 'T_weeks' }, { name: 'weeks_since_last' },
+  { name: 'n_lines', count: true }, { name: 'log_total_spend' }, { name: 'log_mean_day_spend' }, { name: 'log_max_day_spend' },
   { name: 'log_min_day_spend' }, { name: 'std_log_day_spend' }, { name: 'log_total_qty', needs: 'quantity' },
   { name: 'mean_qty_per_day', needs: 'quantity' }, { name: 'log_first_day_spend' }, { name: 'first_day_qty', needs: 'quantity' },
-  { name: 'log_repeat_spend' }, { name: 'mean_interpurchase_weeks' }, { name: 'days_last_13w' },
+  { name: 'log_repeat_spend' }, { name: 'mean_interpurchase_weeks' }, { name: 'days_last_13w', count: true },
   { name: 'log_spend_last_13w' }, { name: 'total_spend' }, { name: 'spend_last_13w' },
   { name: 'acq_week', needs: 'calibration' },
-  { name: 'log_returns_value' }, { name: 'n_return_lines' }, { name: 'log_net_spend' }, { name: 'net_spend' },
-  { name: 'n_orders' }, { name: 'n_distinct_products', needs: 'product' },
+  { name: 'log_returns_value' }, { name: 'n_return_lines', count: true }, { name: 'log_net_spend' }, { name: 'net_spend' },
+  { name: 'n_orders', count: true }, { name: 'n_distinct_products', needs: 'product', count: true },
   { name: 'mean_day_spend' }, { name: 'max_day_spend' }, { name: 'min_day_spend' }, { name: 'std_day_spend' },
   { name: 'total_qty', needs: 'quantity' }, { name: 'max_qty_per_day', needs: 'quantity' }, { name: 'first_day_spend' },
 ];
@@ -125,7 +125,18 @@ function featuresSql(config: FeaturesConfig): string {
 function outputColumns(config: FeaturesConfig): [string, string][] {
   const c = config.columns;
   const has = { quantity: c.quantity !== undefined, product: c.product !== undefined, calibration: config.window.kind === 'calibration' };
-  const features = FEATURE_COLUMNS.filter((f) => f.needs === undefined || has[f.needs]).map((f): [string, string] => [f.name, ident(f.name)]);
+  const features = FEATURE_COLUMNS.filter((f) => f.needs === undefined || has[f.needs]).map((f): [string, string] => [f.name, f.count ? ident(f.name) : stable(ident(f.name))]);
   const attributes = c.attributes.map((name, i): [string, string] => [name, `attr_${i + 1}`]);
-  return [[c.customer, 'customer_id'], ...features, ...attributes, [config.targetName, 'target']];
+  return [[c.customer, 'customer_id'], ...features, ...attributes, [config.targetName, stable('target')]];
+}
+
+/**
+ * A number as written: DOUBLE (decimal sums print as 11.770000 otherwise), rounded to
+ * 12 significant digits. Sums are exact (load.ts), but STDDEV_SAMP combines per-thread
+ * partial results in a varying order, which moves its last bits from run to run;
+ * 12 digits keep the output the same for the same log and lose nothing a model uses.
+ */
+function stable(expr: string): string {
+  const x = `CAST(${expr} AS DOUBLE)`;
+  return `CASE WHEN ${x} = 0 OR NOT isfinite(${x}) THEN ${x} ELSE ROUND(${x}, 11 - CAST(FLOOR(LOG10(ABS(${x}))) AS INTEGER)) END`;
 }

@@ -22,6 +22,9 @@ export interface LoadReport {
   lastDay: string;
 }
 
+/** Type of amounts and quantities: exact to a millionth, up to 10^32. */
+const EXACT = 'DECIMAL(38, 6)';
+
 /** How a data row maps to a place in the file, for messages. */
 interface RowPlace {
   /** SQL expression of the place number of a row of `raw`. */
@@ -33,9 +36,10 @@ interface RowPlace {
 export async function loadTransactions(db: DuckDBConnection, config: FeaturesConfig): Promise<LoadReport> {
   const file = config.transactions;
   const place = await readRaw(db, config);
-  await checkColumns(db, config);
+  const types = await checkColumns(db, config);
   const c = config.columns;
-  const customer = `NULLIF(TRIM(CAST(${ident(c.customer)} AS VARCHAR)), '')`;
+  const text = (name: string) => asText(name, types.get(name));
+  const customer = `NULLIF(TRIM(${text(c.customer)}), '')`;
   const withCustomer = `${customer} IS NOT NULL`;
 
   // Each checked column: the first bad value among lines that have a customer.
@@ -47,14 +51,15 @@ export async function loadTransactions(db: DuckDBConnection, config: FeaturesCon
   const expectation = config.dateFormat === undefined ? 'expected a date (YYYY-MM-DD, optionally with a time)' : `expected a date in the format ${config.dateFormat}`;
   await firstBad(db, place, file, c.date, withCustomer, `${timestamp} IS NULL`, expectation);
 
-  const amount = c.amount !== undefined
-    ? `CAST(TRIM(CAST(${ident(c.amount)} AS VARCHAR)) AS DOUBLE)`
-    : `CAST(TRIM(CAST(${ident(c.quantity!)} AS VARCHAR)) AS DOUBLE) * CAST(TRIM(CAST(${ident(c.unitPrice!)} AS VARCHAR)) AS DOUBLE)`;
-  const quantity = c.quantity !== undefined ? `CAST(TRIM(CAST(${ident(c.quantity)} AS VARCHAR)) AS DOUBLE)` : 'CAST(NULL AS DOUBLE)';
+  // Amounts and quantities as exact decimals (6 places): their sums are then the same
+  // whatever order DuckDB's threads add them in, so the same log gives the same bytes.
+  const number = (name: string) => `CAST(CAST(TRIM(CAST(${ident(name)} AS VARCHAR)) AS DOUBLE) AS ${EXACT})`;
+  const amount = c.amount !== undefined ? number(c.amount) : `CAST(${number(c.quantity!)} * ${number(c.unitPrice!)} AS ${EXACT})`;
+  const quantity = c.quantity !== undefined ? number(c.quantity) : `CAST(NULL AS ${EXACT})`;
   // Without an order column an order is a distinct (customer, timestamp).
-  const order = c.order !== undefined ? `CAST(${ident(c.order)} AS VARCHAR)` : 'CAST(ts AS VARCHAR)';
-  const product = c.product !== undefined ? `CAST(${ident(c.product)} AS VARCHAR)` : 'CAST(NULL AS VARCHAR)';
-  const attributes = c.attributes.map((name, i) => `, CAST(${ident(name)} AS VARCHAR) AS attr_${i + 1}`).join('');
+  const order = c.order !== undefined ? 'order_text' : 'CAST(ts AS VARCHAR)';
+  const product = c.product !== undefined ? text(c.product) : 'CAST(NULL AS VARCHAR)';
+  const attributes = c.attributes.map((name, i) => `, ${text(name)} AS attr_${i + 1}`).join('');
   await db.run(`
     CREATE TABLE transactions AS
     SELECT customer_id, file_line, ts,
@@ -63,7 +68,7 @@ export async function loadTransactions(db: DuckDBConnection, config: FeaturesCon
     FROM (
       SELECT ${customer} AS customer_id, ${place.expr} AS file_line, ${timestamp} AS ts,
         ${amount} AS amount, ${quantity} AS quantity, ${product} AS product${attributes}
-        ${c.order !== undefined ? `, ${ident(c.order)}` : ''}
+        ${c.order !== undefined ? `, ${text(c.order)} AS order_text` : ''}
       FROM raw
       WHERE ${withCustomer}
     ) typed`);
@@ -113,8 +118,11 @@ async function readRaw(db: DuckDBConnection, config: FeaturesConfig): Promise<Ro
   }
 }
 
-async function checkColumns(db: DuckDBConnection, config: FeaturesConfig): Promise<void> {
-  const present = (await db.runAndReadAll(`SELECT column_name FROM (DESCRIBE raw)`)).getRowsJS().map((row) => String(row[0]));
+/** Checks that every named column exists; returns the type of each column of `raw`. */
+async function checkColumns(db: DuckDBConnection, config: FeaturesConfig): Promise<Map<string, string>> {
+  const described = (await db.runAndReadAll(`SELECT column_name, column_type FROM (DESCRIBE raw)`)).getRowsJS();
+  const types = new Map(described.map((row) => [String(row[0]), String(row[1])]));
+  const present = [...types.keys()];
   const c = config.columns;
   const wanted = [
     ['--customer', c.customer], ['--date', c.date], ['--amount', c.amount], ['--quantity', c.quantity],
@@ -127,6 +135,20 @@ async function checkColumns(db: DuckDBConnection, config: FeaturesConfig): Promi
     const shown = present.filter((name) => name !== '__line').map((name) => `"${name}"`).join(', ');
     throw new DataError(`missing column${missing.length > 1 ? 's' : ''} ${list}; the file has ${shown}`, { file: config.transactions });
   }
+  return types;
+}
+
+/**
+ * A column as text. Parquet files often store integer ids as floating point
+ * (Online Retail's CustomerID 12346 as 12346.0): whole numbers lose the ".0" so
+ * that the Parquet and the CSV of one log give the same ids.
+ */
+function asText(name: string, type: string | undefined): string {
+  const column = ident(name);
+  if (type === 'DOUBLE' || type === 'FLOAT') {
+    return `CASE WHEN ${column} = TRUNC(${column}) THEN CAST(CAST(${column} AS BIGINT) AS VARCHAR) ELSE CAST(${column} AS VARCHAR) END`;
+  }
+  return `CAST(${column} AS VARCHAR)`;
 }
 
 async function firstBad(db: DuckDBConnection, place: RowPlace, file: string, column: string, where: string, bad: string, expected: string): Promise<void> {
