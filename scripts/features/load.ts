@@ -45,7 +45,9 @@ export async function loadTransactions(db: DuckDBConnection, config: FeaturesCon
   // Each checked column: the first bad value among lines that have a customer.
   const numeric = [c.amount, c.quantity, c.unitPrice].filter((name): name is string => name !== undefined);
   for (const name of numeric) {
-    await firstBad(db, place, file, name, withCustomer, `TRY_CAST(TRIM(CAST(${ident(name)} AS VARCHAR)) AS DOUBLE) IS NULL`, 'expected a number');
+    // NaN, infinities and magnitudes from 1e12 up count as bad too: they would not fit the exact type below.
+    const value = `TRY_CAST(TRIM(CAST(${ident(name)} AS VARCHAR)) AS DOUBLE)`;
+    await firstBad(db, place, file, name, withCustomer, `${value} IS NULL OR NOT isfinite(${value}) OR ABS(${value}) >= 1e12`, 'expected a number');
   }
   const timestamp = timestampExpr(c.date, config.dateFormat);
   const expectation = config.dateFormat === undefined ? 'expected a date (YYYY-MM-DD, optionally with a time)' : `expected a date in the format ${config.dateFormat}`;

@@ -59,6 +59,13 @@ describe('npm run features on bad input', () => {
     expect(error.message).toBe(`${join(dir, 'fields.csv')}: line 7: the record has 4 fields, but the header has 3`);
   });
 
+  it('treats NaN and absurd magnitudes as unparseable', async () => {
+    const nan = await failure({ transactions: log('nan.csv', [...GOOD, 'c,2024-04-06,NaN']) });
+    expect(nan.message).toMatch(/nan\.csv: line 7, column "amount": expected a number, got "NaN"/);
+    const huge = await failure({ transactions: log('huge.csv', [...GOOD, 'c,2024-04-06,1e300']) });
+    expect(huge.message).toMatch(/huge\.csv: line 7, column "amount": expected a number, got "1e300"/);
+  });
+
   it('gives the line and the value of an unparseable date', async () => {
     const error = await failure({ transactions: log('date.csv', [...GOOD.slice(0, 3), 'b,2024-13-45,3', ...GOOD.slice(3)]) });
     expect(error.message).toMatch(/date\.csv: line 4, column "date": expected a date \(YYYY-MM-DD, optionally with a time\), got "2024-13-45"/);
