@@ -49,13 +49,14 @@ export async function buildFeatures(config: FeaturesConfig): Promise<FeaturesSum
     const load = await loadTransactions(db, config);
     const window = await defineWindows(db, config, load);
     const excluded = [...await outsideCohort(db, config), ...await excludeIncomplete(db, config)];
-    await db.run(`CREATE VIEW features AS ${featuresSql(config)}`);
     const columns = outputColumns(config);
     const select = columns.map(([name, expr]) => `${expr} AS ${ident(name)}`).join(', ');
     // Ascending id, numerically when ids are numbers ("00012" after "00002"), as the shared tables are.
-    await db.run(`COPY (SELECT ${select} FROM features ORDER BY TRY_CAST(customer_id AS DOUBLE) NULLS LAST, customer_id)
-      TO ${literal(temporary)} (FORMAT csv, HEADER true)`);
-    const stats = (await db.runAndReadAll(`SELECT COUNT(*), AVG(CASE WHEN target = 0 THEN 1.0 ELSE 0.0 END) FROM features`)).getRowsJS()[0]!;
+    await db.run(`CREATE TABLE features AS SELECT ${select} FROM (${featuresSql(config)}) computed
+      ORDER BY TRY_CAST(customer_id AS DOUBLE) NULLS LAST, customer_id`);
+    await db.run(`COPY features TO ${literal(temporary)} (FORMAT csv, HEADER true)`);
+    const target = ident(config.targetName);
+    const stats = (await db.runAndReadAll(`SELECT COUNT(*), AVG(CASE WHEN ${target} = 0 THEN 1.0 ELSE 0.0 END) FROM features`)).getRowsJS()[0]!;
     renameSync(temporary, config.out);
     return { ...load, customers: Number(stats[0]), excluded, targetZeroShare: Number(stats[1] ?? 0), columns: columns.map(([name]) => name), window };
   } finally {
