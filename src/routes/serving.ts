@@ -5,7 +5,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ProblemException } from '../http/problem.js';
 import { addServerTiming } from '../http/server-timing.js';
-import type { LoadedModel, ModelState } from '../inference/model.js';
+import type { LoadedModel, ModelOutputs, ModelState } from '../inference/model.js';
 
 /** The model, or a 503: it failed to load (the reason is in the logs, not in the response). */
 export function readyModel(state: ModelState): LoadedModel {
@@ -25,10 +25,10 @@ export const requireReadyModel = (state: ModelState): MiddlewareHandler => {
   };
 };
 
-/** LTV per encoded row, with the inference time as a Server-Timing entry. */
-export async function predictTimed(c: Context, model: LoadedModel, rows: Float32Array, count: number): Promise<Float32Array> {
+/** Every graph output per encoded row (`ltv` first), with the inference time as a Server-Timing entry. */
+export async function predictTimed(c: Context, model: LoadedModel, rows: Float32Array, count: number): Promise<ModelOutputs> {
   const start = performance.now();
-  const ltv = await model.predict(rows, count);
+  const outputs = await model.predictOutputs(rows, count);
   addServerTiming(c, 'inference', performance.now() - start, `ONNX Runtime, ${count} row${count === 1 ? '' : 's'}`);
-  return ltv;
+  return outputs;
 }

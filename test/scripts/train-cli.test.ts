@@ -43,6 +43,8 @@ const cases: [string, () => string[], RegExp][] = [
   ['an absent target column', () => ['--data', csv('target.csv', `a,b,ltv\n${rows(20)}\n`), '--target', 'spend'], /spend/],
   ['too few rows to split', () => ['--data', csv('few.csv', `a,b,ltv\n${rows(3)}\n`)], /at least 10/],
   ['a bad option value', () => ['--data', 'x.csv', '--epochs', 'ten'], /--epochs: expected an integer/],
+  ['an unknown loss', () => ['--data', 'x.csv', '--loss', 'huber'], /--loss must be one of mse, ziln, got "huber"/],
+  ['a ZILN target without spenders', () => ['--data', csv('zeros.csv', `a,b,ltv\n${rows(30).replace(/,\d+(\.\d+)?$/gm, ',0')}\n`)], /column "ltv": the ZILN loss needs at least 2 training rows with ltv > 0, got 0; use --loss mse/],
 ];
 
 describe('npm run train on bad input', () => {
