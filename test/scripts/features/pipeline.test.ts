@@ -25,7 +25,7 @@ describe('npm run pipeline', () => {
       '--calibration-end', '2023-06-30',
       '--', '--hidden', '8', '--epochs', '2']);
     expect(stderr).toMatch(/── features\n[\s\S]*wrote .*model\.features\.csv: [\d,]+ customers[\s\S]*── train[\s\S]*── report/);
-    expect(readdirSync(model).sort()).toEqual(['ltv.json', 'ltv.onnx', 'report.json', 'test-predictions.csv']);
+    expect(readdirSync(model).sort()).toEqual(['ltv.json', 'ltv.onnx', 'report.html', 'report.json', 'test-predictions.csv']);
     const manifest = JSON.parse(readFileSync(join(model, 'ltv.json'), 'utf8')) as { spec: { features: { name: string }[]; target: { name: string } } };
     const names = manifest.spec.features.map((f) => f.name);
     expect(names).toContain('x_repeat_days');
