@@ -11,7 +11,8 @@ import { dirname, join, resolve } from 'node:path';
 import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
 
 export const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '..');
-export const dist = join(root, 'dist');
+/** The built worker; BENCH_DIST points elsewhere (e.g. a copy of another commit's dist/) for a before/after. */
+export const dist = process.env.BENCH_DIST ?? join(root, 'dist');
 
 export interface WorkerModule {
   type: 'ESModule' | 'CompiledWasm' | 'Data';
