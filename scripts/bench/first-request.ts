@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const body = JSON.stringify({ customer: customer() });
   const score = () => ({ method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body });
   const scenarios: [string, Step[], boolean][] = [
-    ['ours, score first', [1, 2, 3].map((n) => ({ label: `score #${n}`, path: '/v1/score', init: score })).concat([{ label: 'live after', path: '/v2/health/live' }]), false],
+    ['ours, score first', [...[1, 2, 3].map((n): Step => ({ label: `score #${n}`, path: '/v1/score', init: score })), { label: 'live after', path: '/v2/health/live' }], false],
     ['ours, live first', [{ label: 'live #1', path: '/v2/health/live' }, { label: 'live #2', path: '/v2/health/live' }, ...[1, 2, 3].map((n) => ({ label: `score #${n}`, path: '/v1/score', init: score }))], false],
     ['empty worker', [1, 2, 3].map((n) => ({ label: `GET / #${n}`, path: '/' })), true],
   ];
