@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as native from 'onnxruntime-node';
 import * as web from 'onnxruntime-web';
+import { Encoder } from '../../src/spec/encode.js';
 import { parseManifest } from '../../src/spec/manifest.js';
 import { median } from './first-request.js';
 import { root } from './workerd.js';
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   const nativeSession = await native.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
   web.env.wasm.numThreads = 1;
   const webSession = await web.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  const width = (nativeSession.inputMetadata.find((m) => m.name === input) as { shape: unknown[] }).shape[1] as number;
+  const { width } = new Encoder(manifest.spec);
   console.log(`ORT per call, CPU µs (process.cpuUsage), median [min–max] of 5 rounds of ${ms} ms; load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
   for (const batch of [1, 10, 100, 1000]) {
     const data = new Float32Array(batch * width).map((_, i) => (i % 7) - 3);
