@@ -19,7 +19,11 @@ import manifest from '../model/ltv.json';
 import onnx from '../model/ltv.onnx';
 import { createApp } from './app.js';
 import { loadModel } from './inference/model.js';
+import { warmUpRequestPath } from './inference/warm-up.js';
 
 const model = await loadModel({ onnx, manifest });
+const app = createApp(model);
+// The first request of an isolate would otherwise pay ~20 ms of first-call CPU (see ./inference/warm-up.ts).
+await warmUpRequestPath(app, model.manifest, model.ready ? model.model.width : 0);
 
-export default createApp(model) satisfies ExportedHandler<Env>;
+export default app satisfies ExportedHandler<Env>;
