@@ -7,6 +7,7 @@ import { buildLtvOnnx } from '../onnx/ltv-graph.js';
 import { predictReference } from '../onnx/reference.js';
 import { type ModelFile, modelVersion, sha256Hex, writeModelDir } from '../onnx/write-model-dir.js';
 import { type PrepareOptions, type PreparedData, prepareData } from '../data/prepare.js';
+import { quantile } from '../data/fit-spec.js';
 import { formatCsvRecord } from '../data/csv.js';
 import { type FitHooks, type FitOptions, type FitResult, fit } from '../train/fit.js';
 import { type Metrics, regressionMetrics } from '../evaluate/metrics.js';
@@ -29,7 +30,11 @@ export interface TrainConfig {
   out: string;
   /** Model name served by the worker. Default 'ltv'. */
   name?: string;
+  /** Training-set quantiles of the predicted LTV that bound the medium and high tiers (POST /v1/segment). Default [0.5, 0.8]. */
+  tierQuantiles?: [number, number];
 }
+
+export const DEFAULT_TIER_QUANTILES: [number, number] = [0.5, 0.8];
 
 export interface TrainOutcome {
   manifest: ModelManifest;
@@ -63,6 +68,12 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
     mean: regressionMetrics(test.y, predictMeanBaseline(fitMeanBaseline(train.y), test.rows)),
     ridge: regressionMetrics(test.y, predictRidge(ridge, test.scaled, test.rows)),
   };
+
+  // Tier thresholds from the model's own predictions on the training split: the tiers then hold the
+  // intended shares of customers whatever the target's distribution (often mostly zeros).
+  const quantiles = config.tierQuantiles ?? DEFAULT_TIER_QUANTILES;
+  const trainPredicted = Float64Array.from(predictReference(spec, result.params, train.raw, train.rows)).sort();
+  spec.tiers = { quantiles, thresholds: [quantile(trainPredicted, quantiles[0]), quantile(trainPredicted, quantiles[1])] };
 
   const name = config.name ?? 'ltv';
   const createdAt = new Date().toISOString();
