@@ -17,6 +17,7 @@ import { modelRoutes } from './routes/model.js';
 import { oipRoutes } from './routes/oip.js';
 import { scoreRoutes } from './routes/score.js';
 import { segmentRoutes } from './routes/segment.js';
+import { docsRoutes } from './routes/docs.js';
 import { segmentCors } from './segment/cors.js';
 import type { AppEnv } from './types.js';
 
@@ -32,7 +33,8 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   app.use(requestId());
   // 2. The model version on every response, and headers that keep browsers and caches from misusing JSON.
   app.use(modelVersionHeader(state.manifest?.version));
-  app.use(apiSecurityHeaders());
+  // (/docs is a page, with a policy of its own: src/routes/docs.ts.)
+  app.use(except(['/docs', '/docs/*'], apiSecurityHeaders()));
   // 3. CORS for the configured origins; preflights are answered here, before auth.
   // (/v1/segment is for marketing sites: CORS by site key, src/segment/cors.ts.)
   app.use(except('/v1/segment', corsFromConfig()));
@@ -47,6 +49,7 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   app.route('/', modelRoutes(state));
   app.route('/', oipRoutes(state));
   app.route('/', segmentRoutes(state));
+  app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   // Generated from the same zod schemas that validate, once per isolate, on first use. (zod-openapi's
