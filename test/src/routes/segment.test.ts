@@ -61,6 +61,16 @@ describe('POST /v1/segment', () => {
     expect(problem.title).toBe('Unknown visitor');
   });
 
+  it('rate-limits a visitor of a site (SEGMENT_LIMITER: 60 a minute)', async () => {
+    const from = (ip: string) =>
+      worker.request('/v1/segment', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: SITE, 'CF-Connecting-IP': ip }, body: '{"siteKey":"pk_test","id":"seg-low"}' }, e);
+    const statuses = [];
+    for (let i = 0; i < 70; i++) statuses.push((await from('203.0.113.9')).status);
+    expect(statuses.slice(0, 60).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(60)).toContain(429);
+    expect((await from('203.0.113.10')).status).toBe(200);
+  });
+
   it('still requires a token on the other /v1 routes', async () => {
     const response = await worker.request('/v1/score', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"customer":{"id":"seg-high"}}' }, e);
     expect(response.status).toBe(401);
