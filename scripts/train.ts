@@ -20,7 +20,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name']
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'tier-quantiles']
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -28,9 +28,15 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
   if (!v.out) throw new UsageError('--out DIR is required (where ltv.onnx and ltv.json go)');
   const seed = intOption('seed', v.seed, 42);
   const clip = numberOption('clip', v.clip, 0.001, 0, 0.5);
+  const tiers = listOption(v['tier-quantiles'])?.map((q) => numberOption('tier-quantiles', q, 0, 0, 1));
+  if (tiers !== undefined && (tiers.length !== 2 || tiers[0]! > tiers[1]!)) {
+    throw new UsageError(`--tier-quantiles: expected two ascending quantiles like 0.5,0.8, got "${v['tier-quantiles']}"`);
+  }
   return {
     out: v.out,
     name: v.name ?? 'ltv',
+    // Where the medium and high tiers of POST /v1/segment start, as training-set quantiles of the predicted LTV.
+    ...(tiers === undefined ? {} : { tierQuantiles: [tiers[0]!, tiers[1]!] as [number, number] }),
     prepare: {
       data: v.data,
       target: v.target,
