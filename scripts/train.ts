@@ -22,7 +22,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss', 'kernels', 'past-spend', 'cv']
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss', 'kernels', 'past-spend', 'cv', 'tier-quantiles']
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -32,10 +32,16 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
   const clip = numberOption('clip', v.clip, 0.001, 0, 0.5);
   const loss = v.loss ?? DEFAULT_LOSS;
   if (!LOSS_NAMES.includes(loss as LossName)) throw new UsageError(`--loss must be one of ${LOSS_NAMES.join(', ')}, got ${JSON.stringify(loss)}`);
+  const tiers = listOption(v['tier-quantiles'])?.map((q) => numberOption('tier-quantiles', q, 0, 0, 1));
+  if (tiers !== undefined && (tiers.length !== 2 || tiers[0]! > tiers[1]!)) {
+    throw new UsageError(`--tier-quantiles: expected two ascending quantiles like 0.5,0.8, got "${v['tier-quantiles']}"`);
+  }
   return {
     out: v.out,
     name: v.name ?? 'ltv',
     loss: loss as LossName,
+    // Where the medium and high tiers of POST /v1/segment start, as training-set quantiles of the predicted LTV.
+    ...(tiers === undefined ? {} : { tierQuantiles: [tiers[0]!, tiers[1]!] as [number, number] }),
     prepare: {
       data: v.data,
       target: v.target,

@@ -3,6 +3,7 @@
  * Built around a model state so that tests can build it around another.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { requireBearerToken } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
@@ -15,10 +16,15 @@ import type { ModelState } from './inference/model.js';
 import { modelRoutes } from './routes/model.js';
 import { oipRoutes } from './routes/oip.js';
 import { scoreRoutes } from './routes/score.js';
+import { segmentRoutes } from './routes/segment.js';
+import { docsRoutes } from './routes/docs.js';
+import { segmentCors } from './segment/cors.js';
 import type { AppEnv } from './types.js';
 
 /** Routes that need a bearer token; health and /openapi.json are public. */
 const PROTECTED_PATHS = ['/v1/*', '/v2/models/:model_name', '/v2/models/:model_name/infer'];
+/** Public despite the above: browsers with a site key (src/routes/segment.ts). */
+const PUBLIC_PATHS = ['/v1/segment'];
 
 export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid });
@@ -27,18 +33,23 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   app.use(requestId());
   // 2. The model version on every response, and headers that keep browsers and caches from misusing JSON.
   app.use(modelVersionHeader(state.manifest?.version));
-  app.use(apiSecurityHeaders());
+  // (/docs is a page, with a policy of its own: src/routes/docs.ts.)
+  app.use(except(['/docs', '/docs/*'], apiSecurityHeaders()));
   // 3. CORS for the configured origins; preflights are answered here, before auth.
-  app.use(corsFromConfig());
+  // (/v1/segment is for marketing sites: CORS by site key, src/segment/cors.ts.)
+  app.use(except('/v1/segment', corsFromConfig()));
+  app.use('/v1/segment', segmentCors());
   // 4. Oversized bodies are refused before anything reads them.
   app.use(limitBody());
   // 5. Bearer token for scoring and model metadata.
   const auth = requireBearerToken();
-  for (const path of PROTECTED_PATHS) app.use(path, auth);
+  for (const path of PROTECTED_PATHS) app.use(path, except(PUBLIC_PATHS, auth));
 
   app.route('/', scoreRoutes(state));
   app.route('/', modelRoutes(state));
   app.route('/', oipRoutes(state));
+  app.route('/', segmentRoutes(state));
+  app.route('/', docsRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   // Generated from the same zod schemas that validate, once per isolate, on first use. (zod-openapi's

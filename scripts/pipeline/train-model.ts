@@ -6,6 +6,7 @@
 import { buildLtvOnnx } from '../onnx/ltv-graph.js';
 import { type ModelFile, modelVersion, sha256Hex, writeModelDir } from '../onnx/write-model-dir.js';
 import { type PrepareOptions, type PreparedData, prepareData } from '../data/prepare.js';
+import { quantile } from '../data/fit-spec.js';
 import { formatCsvRecord } from '../data/csv.js';
 import type { FitHooks, FitOptions, FitResult } from '../train/fit.js';
 import type { LossName } from '../train/objective.js';
@@ -47,6 +48,8 @@ export interface TrainConfig {
   loss?: LossName;
   /** How the model is judged on the test split; defaults: no past-spend baseline, no CV. */
   evaluation?: EvaluationConfig;
+  /** Training-set quantiles of the predicted LTV that bound the medium and high tiers (POST /v1/segment). Default [0.5, 0.8]. */
+  tierQuantiles?: [number, number];
 }
 
 export interface EvaluationConfig {
@@ -56,6 +59,8 @@ export interface EvaluationConfig {
   cv?: number;
   bootstrap?: BootstrapOptions;
 }
+
+export const DEFAULT_TIER_QUANTILES: [number, number] = [0.5, 0.8];
 
 export interface TrainOutcome {
   manifest: ModelManifest;
@@ -97,6 +102,12 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
       return testPredictions(predictSplit(fold.spec, fold.result, foldTest), fold.spec.io.outputs[0]!);
     },
   );
+
+  // Tier thresholds from the model's own predictions on the training split: the tiers then hold the
+  // intended shares of customers whatever the target's distribution (often mostly zeros).
+  const quantiles = config.tierQuantiles ?? DEFAULT_TIER_QUANTILES;
+  const trainPredicted = Float64Array.from(predictSplit(spec, result, train)[spec.io.outputs[0]!]!).sort();
+  spec.tiers = { quantiles, thresholds: [quantile(trainPredicted, quantiles[0]), quantile(trainPredicted, quantiles[1])] };
 
   const name = config.name ?? 'ltv';
   const createdAt = new Date().toISOString();

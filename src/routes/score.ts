@@ -12,7 +12,8 @@ import { type FieldProblem, ProblemException, invalidRequest, jsonPointer } from
 import { fieldProblems, throwOnInvalid } from '../http/validation.js';
 import type { LoadedModel, ModelState } from '../inference/model.js';
 import { bearerSecurity, problems } from '../schemas/problem.js';
-import { type ScoreResponse, ScoreQuerySchema, ScoreResponseSchema, scoreRequestSchema } from '../schemas/score.js';
+import { hasId, withStoredFeatures } from '../features/score-by-id.js';
+import { type ScoreResponseWithErrors, ScoreQuerySchema, ScoreResponseSchema, scoreRequestSchema } from '../schemas/score.js';
 import type { AppEnv } from '../types.js';
 import { predictionFields } from './prediction-fields.js';
 import { predictTimed, readyModel, requireReadyModel } from './serving.js';
@@ -41,13 +42,15 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
       const strict = c.req.valid('query').strict === 'true';
       const customers = customersIn(c.req.valid('json'));
       checkBatchSize(customers.length, readConfig(c.env).maxBatch);
-      const { rows, imputed, errors } = encodeCustomers(model, customers, strict);
+      // Customers given by id: stored features looked up in bulk and merged (src/features/).
+      const stored = await withStoredFeatures(c, model, customers, strict);
+      const { rows, imputed, errors } = encodeCustomers(model, stored.scorable, strict);
       if (errors.length > 0) throw invalidRequest(errors, 'Invalid customer features');
 
-      const outputs = await predictTimed(c, model, rows, customers.length);
-      const response: ScoreResponse = {
+      const outputs = stored.scorable.length === 0 ? {} : await predictTimed(c, model, rows, stored.scorable.length);
+      const response: ScoreResponseWithErrors = {
         model: { name: model.manifest.name, version: model.manifest.version },
-        predictions: imputed.map((names, i) => ({ ...predictionFields(model.manifest.head, outputs, i), imputed: names })),
+        predictions: stored.answer(imputed.map((names, i) => ({ ...predictionFields(model.manifest.head, outputs, i), imputed: names }))),
       };
       return c.json(response, 200);
     },
@@ -59,7 +62,8 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
         // @hono/zod-validator hands over the value it validated (its Hook type has `data`; zod-openapi's omits it).
         const customers = customersIn('data' in result ? result.data : undefined);
         checkBatchSize(customers.length, readConfig(c.env).maxBatch);
-        errors.push(...encodeCustomers(state.model, customers, c.req.query('strict') === 'true').errors);
+        // Customers given by id are left out: their features depend on the store.
+        errors.push(...encodeCustomers(state.model, customers.filter((x) => !hasId(x.record)), c.req.query('strict') === 'true').errors);
       }
       throw invalidRequest(errors);
     },
@@ -76,7 +80,7 @@ function checkBatchSize(count: number, maxBatch: number): void {
   }
 }
 
-interface Located {
+export interface Located {
   /** The customer object, as it arrived. */
   record: unknown;
   /** Where it is in the body: `["customer"]` or `["customers", i]`. */

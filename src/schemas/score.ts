@@ -10,6 +10,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import type { FeatureSpec } from '../spec/feature-spec.js';
+import { ItemErrorSchema, idMembers } from './customer-id.js';
 import { MISSING_LEVEL, OTHER_LEVEL } from '../spec/feature-spec.js';
 
 /** A customer record: passed on as the object it arrived as (own keys only are read). */
@@ -28,7 +29,7 @@ export function scoreRequestSchema(spec: FeatureSpec | undefined) {
         .array(customer)
         .min(1, 'expected at least one customer')
         .optional()
-        .openapi({ description: 'Several customers, scored in one call: at most MAX_BATCH (default 1000).' }),
+        .openapi({ description: 'Several customers, scored in one call: at most MAX_BATCH (default 1000). A customer may be given by `id` (stored features, merged under any sent with it).' }),
     })
     .superRefine((body, ctx) => {
       if ((body.customer === undefined) === (body.customers === undefined)) {
@@ -51,23 +52,29 @@ export const ScoreQuerySchema = z.object({
     }),
 });
 
+const PredictionSchema = z.object({
+  ltv: z.number().openapi({ description: 'Predicted lifetime value (for a ZILN model, the expected value); always a finite number, never negative.' }),
+  p_purchase: z.number().optional().openapi({ description: 'ZILN models only: probability that the customer spends anything in the target window.' }),
+  ltv_p10: z.number().optional().openapi({ description: 'ZILN models only: 10th percentile of the predicted value (0 while the chance of no purchase is above 10 %).' }),
+  ltv_p50: z.number().optional().openapi({ description: 'ZILN models only: median of the predicted value.' }),
+  ltv_p90: z.number().optional().openapi({ description: 'ZILN models only: 90th percentile of the predicted value.' }),
+  imputed: z.array(z.string()).openapi({ description: 'Features that were missing and imputed as in training, in spec order.' }),
+  ...idMembers,
+});
+
+const ModelRefSchema = z.object({ name: z.string(), version: z.string() });
+
 export const ScoreResponseSchema = z
   .object({
-    model: z.object({ name: z.string(), version: z.string() }),
-    predictions: z.array(
-      z.object({
-        ltv: z.number().openapi({ description: 'Predicted lifetime value (for a ZILN model, the expected value); always a finite number, never negative.' }),
-        p_purchase: z.number().optional().openapi({ description: 'ZILN models only: probability that the customer spends anything in the target window.' }),
-        ltv_p10: z.number().optional().openapi({ description: 'ZILN models only: 10th percentile of the predicted value (0 while the chance of no purchase is above 10 %).' }),
-        ltv_p50: z.number().optional().openapi({ description: 'ZILN models only: median of the predicted value.' }),
-        ltv_p90: z.number().optional().openapi({ description: 'ZILN models only: 90th percentile of the predicted value.' }),
-        imputed: z.array(z.string()).openapi({ description: 'Features that were missing and imputed as in training, in spec order.' }),
-      }),
-    ),
+    model: ModelRefSchema,
+    predictions: z.array(z.union([PredictionSchema, ItemErrorSchema])),
   })
   .openapi('ScoreResponse');
 
-export type ScoreResponse = z.infer<typeof ScoreResponseSchema>;
+/** Any response of POST /v1/score: an item error may stand in for a customer given by id. */
+export type ScoreResponseWithErrors = z.infer<typeof ScoreResponseSchema>;
+/** A response in which every customer was scored: always so when no customer is given by id. */
+export type ScoreResponse = { model: z.infer<typeof ModelRefSchema>; predictions: z.infer<typeof PredictionSchema>[] };
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -87,6 +94,7 @@ function documentFeatures(spec: FeatureSpec) {
             examples: seenLevels(feature.levels).slice(0, 3),
           };
   }
+  properties.id = { type: ['string'], description: 'Customer id in the edge feature store (npm run publish-features): its stored features fill in those not sent.' };
   return {
     type: 'object' as const,
     properties,

@@ -79,11 +79,24 @@ export interface GraphIO {
   outputs: string[];
 }
 
+/**
+ * Coarse tiers for browser callers (POST /v1/segment), who get a tier and never the
+ * LTV: `low` below `thresholds[0]`, `high` from `thresholds[1]`, `medium` between.
+ * The thresholds are the predicted LTV at `quantiles` of the training set, so the
+ * tiers hold known shares of customers (by default 50 % low, 30 % medium, 20 % high).
+ */
+export interface TierSpec {
+  quantiles: [number, number];
+  thresholds: [number, number];
+}
+
 export interface FeatureSpec {
   format: typeof SPEC_FORMAT;
   features: Feature[];
   target: TargetSpec;
   io: GraphIO;
+  /** Optional: models exported before tiers existed have none (the worker's SEGMENT_THRESHOLDS can stand in). */
+  tiers?: TierSpec;
 }
 
 /** Width of one encoded row: one column per numeric feature, one per categorical level. */

@@ -82,6 +82,13 @@ export function parseManifest(json: unknown): ModelManifest {
   expect(Array.isArray(io.outputs) && io.outputs.length > 0 && io.outputs.every((o) => typeof o === 'string'), '/spec/io/outputs', 'expected a non-empty array of strings');
   expect(encodedWidth(spec as unknown as FeatureSpec) > 0, '/spec/features', 'encodes to zero columns');
   checkHead(m.head, target.ziln, io.outputs as string[]);
+  if (spec.tiers !== undefined) {
+    const tiers = object(spec.tiers, '/spec/tiers');
+    for (const key of ['quantiles', 'thresholds'] as const) {
+      const pair = tiers[key];
+      expect(Array.isArray(pair) && pair.length === 2 && pair.every((v) => typeof v === 'number' && Number.isFinite(v)) && pair[0] <= pair[1], `/spec/tiers/${key}`, 'expected two ascending finite numbers');
+    }
+  }
   return json as ModelManifest;
 }
 

@@ -171,10 +171,24 @@ describe('GET /openapi.json', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/model', '/v1/score', '/v2/health/live', '/v2/health/ready', '/v2/models/{model_name}', '/v2/models/{model_name}/infer', '/v2/models/{model_name}/ready'].sort(),
+      ['/v1/model', '/v1/score', '/v1/segment', '/v2/health/live', '/v2/health/ready', '/v2/models/{model_name}', '/v2/models/{model_name}/infer', '/v2/models/{model_name}/ready'].sort(),
     );
-    expect(Object.keys(doc.components.schemas.Customer!.properties!).sort()).toEqual(manifest.spec.features.map((f) => f.name).sort());
+    expect(Object.keys(doc.components.schemas.Customer!.properties!).sort()).toEqual([...manifest.spec.features.map((f) => f.name), 'id'].sort());
     expect(doc.components.schemas.Problem).toBeDefined();
+  });
+
+  it('is browsable at /docs with every asset served by the worker, none from a CDN', async () => {
+    const page = await worker.request('/docs', {}, env);
+    const html = await page.text();
+    expect(page.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets.length).toBeGreaterThanOrEqual(3);
+    for (const asset of assets) {
+      expect(asset.startsWith('/docs/'), asset).toBe(true);
+      const response = await worker.request(asset, {}, env);
+      expect(response.status, asset).toBe(200);
+      expect((await response.text()).length, asset).toBeGreaterThan(asset.endsWith('init.js') ? 10 : 10_000);
+    }
   });
 });
 

@@ -50,6 +50,20 @@ describe('trainModel', () => {
     expect(report.data.rowsRead).toBe(1200);
   });
 
+  it('writes tier thresholds at the training-set quantiles of its own predictions (50 % / 80 % by default)', () => {
+    const manifest = parseManifest(JSON.parse(readFileSync(join(out, 'ltv.json'), 'utf8')));
+    const { quantiles, thresholds } = manifest.spec.tiers!;
+    expect(quantiles).toEqual([0.5, 0.8]);
+    expect(thresholds[0]).toBeLessThanOrEqual(thresholds[1]);
+    // On the test split (same distribution), roughly the intended shares fall below each threshold.
+    const predicted = readFileSync(join(out, 'test-predictions.csv'), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[2]));
+    const below = (t: number) => predicted.filter((p) => p < t).length / predicted.length;
+    expect(below(thresholds[0])).toBeGreaterThan(0.3);
+    expect(below(thresholds[0])).toBeLessThan(0.7);
+    expect(below(thresholds[1])).toBeGreaterThan(0.65);
+    expect(below(thresholds[1])).toBeLessThan(0.95);
+  });
+
   it('gives, in onnxruntime-node and onnxruntime-web, the predictions it wrote for the test rows (1e-5 relative)', async () => {
     const prepared = prepareData(config(out).prepare);
     const lines = readFileSync(join(out, 'test-predictions.csv'), 'utf8').trim().split('\n').slice(1);

@@ -1,0 +1,36 @@
+// ltv-edge browser snippet: the visitor's value tier, for personalisation.
+// No dependencies. Usage:
+//   import { loadTier } from 'https://ltv.example/ltv-segment.js';
+//   loadTier({ siteKey: 'pk_…', id: visitorId });
+// Sets <html data-ltv-tier="high|medium|low|default"> and dispatches `ltv:tier`
+// on document (detail: { tier, source: 'api' | 'default' }). Never throws: on a
+// time-out, an error or an unknown visitor the tier is `fallback`.
+export async function loadTier({ siteKey, id, endpoint, timeoutMs = 800, fallback = 'default', target = document.documentElement } = {}) {
+  const url = endpoint ?? new URL('/v1/segment', import.meta.url).href;
+  let tier = fallback;
+  let source = 'default';
+  if (siteKey && id) {
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ siteKey, id }),
+        signal: abort.signal,
+        credentials: 'omit',
+      });
+      if (response.ok) {
+        const body = await response.json();
+        if (['high', 'medium', 'low'].includes(body.tier)) { tier = body.tier; source = 'api'; }
+      }
+    } catch {
+      // Time-out or network error: the safe default stands.
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  target.dataset.ltvTier = tier;
+  target.dispatchEvent(new CustomEvent('ltv:tier', { detail: { tier, source }, bubbles: true }));
+  return tier;
+}
