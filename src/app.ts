@@ -6,6 +6,9 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { requestId } from 'hono/request-id';
 import { requireBearerToken } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
+import { rateLimit } from './http/rate-limit.js';
+import { requestLog } from './http/request-log.js';
+import { workerVersionHeader } from './http/worker-version.js';
 import { corsFromConfig } from './http/cors.js';
 import { notFound, onError } from './http/errors.js';
 import { modelVersionHeader } from './http/model-version.js';
@@ -25,13 +28,18 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
 
   // 1. A request id, echoed in X-Request-Id and in every problem body, so a report can be matched to the logs.
   app.use(requestId());
+  // 1b. One JSON log line per request (route, status, versions, batch size, latency; no values).
+  app.use(requestLog(state.manifest?.version));
   // 2. The model version on every response, and headers that keep browsers and caches from misusing JSON.
   app.use(modelVersionHeader(state.manifest?.version));
+  app.use(workerVersionHeader());
   app.use(apiSecurityHeaders());
   // 3. CORS for the configured origins; preflights are answered here, before auth.
   app.use(corsFromConfig());
   // 4. Oversized bodies are refused before anything reads them.
   app.use(limitBody());
+  // 4b. Per-caller rate limit (token or client IP): 429 with Retry-After.
+  app.use(rateLimit());
   // 5. Bearer token for scoring and model metadata.
   const auth = requireBearerToken();
   for (const path of PROTECTED_PATHS) app.use(path, auth);

@@ -4,6 +4,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { ProblemException } from '../http/problem.js';
+import { writePredictionStats } from '../http/prediction-stats.js';
+import { noteBatch } from '../http/request-log.js';
 import { addServerTiming } from '../http/server-timing.js';
 import type { LoadedModel, ModelState } from '../inference/model.js';
 
@@ -25,10 +27,12 @@ export const requireReadyModel = (state: ModelState): MiddlewareHandler => {
   };
 };
 
-/** LTV per encoded row, with the inference time as a Server-Timing entry. */
+/** LTV per encoded row, with the inference time as a Server-Timing entry; batch size to the request log, aggregates to Analytics Engine. */
 export async function predictTimed(c: Context, model: LoadedModel, rows: Float32Array, count: number): Promise<Float32Array> {
+  noteBatch(c, count);
   const start = performance.now();
   const ltv = await model.predict(rows, count);
+  writePredictionStats(c, model.manifest.version, ltv);
   addServerTiming(c, 'inference', performance.now() - start, `ONNX Runtime, ${count} row${count === 1 ? '' : 's'}`);
   return ltv;
 }
