@@ -20,7 +20,13 @@ export default defineProject({
     cloudflareTest({
       wrangler: { configPath: `${root}wrangler.toml` },
       miniflare: {
-        bindings: { API_TOKEN, ALLOWED_ORIGINS: 'https://app.example.com' },
+        bindings: {
+          API_TOKEN,
+          ALLOWED_ORIGINS: 'https://app.example.com',
+          // Property-test seed and run count (test/support/fc-settings.ts), passed from the shell.
+          ...(process.env.FC_SEED === undefined ? {} : { FC_SEED: process.env.FC_SEED }),
+          ...(process.env.FC_RUNS === undefined ? {} : { FC_RUNS: process.env.FC_RUNS }),
+        },
         // A limiter small enough to trip in a test (test/src/http/rate-limit.test.ts), beside wrangler.toml's RATE_LIMITER.
         ratelimits: { TEST_RATE_LIMITER: { namespace_id: '9001', simple: { limit: 3, period: 10 } } },
       },
@@ -33,8 +39,6 @@ export default defineProject({
     exclude: ['test/src/spec/**'],
     globalSetup: ['test/src/global-setup.ts'],
     testTimeout: 30_000,
-    // The worker logs one JSON line per request (src/http/request-log.ts); thousands of them would bury the report.
-    onConsoleLog: (log) => !log.startsWith('{"event":"request"'),
     // One module graph for all files: the pool hands ORT's 14 MB .wasm to workerd as
     // a JSON array of bytes (~10 s), which per-file isolation would repeat for each file.
     isolate: false,
