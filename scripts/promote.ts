@@ -51,11 +51,13 @@ async function main(argv: string[]): Promise<void> {
   const changes = specChanges(current.spec, candidate.spec);
   const result = gate(currentScores, candidateScores, changes, values['allow-spec-change']!);
 
+  const W = 17;
+  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
   const row = (name: string, a: number, b: number, tolerance: string) =>
-    `${name.padEnd(18)} ${a.toFixed(4).padStart(10)} ${b.toFixed(4).padStart(10)} ${(b - a >= 0 ? '+' : '') + (b - a).toFixed(4).padStart(9)}   ${tolerance}`;
+    `${name.padEnd(16)} ${a.toFixed(4).padStart(W)} ${b.toFixed(4).padStart(W)} ${signed(b - a).padStart(9)}   ${tolerance}`;
   console.log(`Evaluation: ${set.rows.length} test rows of the candidate, from ${set.file}`);
-  console.log(`${''.padEnd(18)} ${'served'.padStart(10)} ${'candidate'.padStart(10)} ${'change'.padStart(10)}   tolerance`);
-  console.log(`${'version'.padEnd(18)} ${current.version.padStart(10)} ${candidate.version.padStart(10)}`);
+  console.log(`${''.padEnd(16)} ${'served'.padStart(W)} ${'candidate'.padStart(W)} ${'change'.padStart(9)}   tolerance`);
+  console.log(`${'version'.padEnd(16)} ${current.version.padStart(W)} ${candidate.version.padStart(W)}`);
   console.log(row('normalised Gini', currentScores.normalisedGini, candidateScores.normalisedGini, `may drop ≤ ${TOLERANCE.normalisedGini}`));
   console.log(row('decile MAPE', currentScores.decileMape, candidateScores.decileMape, `may rise ≤ ${TOLERANCE.decileMape}`));
   console.log(`spec changes: ${changes.length === 0 ? 'none' : changes.join('; ')}`);

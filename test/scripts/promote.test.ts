@@ -51,7 +51,7 @@ describe('npm run promote', () => {
     const result = await promote(['--candidate', strong]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/normalised Gini\s+-?\d\.\d{4}\s+\d\.\d{4}\s+\+/);
+    expect(result.stdout).toMatch(/normalised Gini\s+-?\d\.\d{4}\s+\d\.\d{4}\s+\+\d/);
     expect(result.stdout).toContain(`may drop ≤ ${TOLERANCE.normalisedGini}`);
     expect(result.stdout).toContain('promoted:');
     expect(version(served)).toBe(version(strong));
