@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { Encoder } from '../../src/spec/encode.js';
+import type { FeatureSpec } from '../../src/spec/feature-spec.js';
 import type { ModelManifest } from '../../src/spec/manifest.js';
 import { isMissing, parseNumber, readCsvFile } from '../data/table.js';
 import { decileMape, normalisedGini } from '../evaluate/metrics.js';
@@ -60,18 +61,7 @@ export async function predict(dir: string, manifest: ModelManifest, set: Evaluat
   const input = new Float32Array(set.rows.length * encoder.width);
   const columns = new Map(set.header.map((name, i) => [name.trim(), i]));
   set.rows.forEach((fields, r) => {
-    const record: Record<string, number | string> = {};
-    for (const feature of manifest.spec.features) {
-      const index = columns.get(feature.name);
-      const cell = index === undefined ? '' : (fields[index] ?? '').trim();
-      if (isMissing(cell)) continue;
-      if (feature.type === 'categorical') record[feature.name] = cell;
-      else {
-        const value = parseNumber(cell);
-        // Non-finite or unparsable cells are missing, as the trainer reads them.
-        if (value !== undefined && Number.isFinite(value)) record[feature.name] = value;
-      }
-    }
+    const record = recordFromCells(manifest.spec, columns, fields);
     const { errors } = encoder.encodeInto(record, input, r * encoder.width);
     if (errors.length > 0) {
       const first = errors[0]!;
@@ -86,6 +76,26 @@ export async function predict(dir: string, manifest: ModelManifest, set: Evaluat
   } finally {
     await session.release();
   }
+}
+
+/**
+ * A CSV row as the JSON record a client would send for it: the spec's features by
+ * name, numbers as numbers, missing cells (and non-finite numbers, as the trainer
+ * reads them) left out.
+ */
+export function recordFromCells(spec: FeatureSpec, columns: ReadonlyMap<string, number>, fields: readonly string[]): Record<string, number | string> {
+  const record: Record<string, number | string> = {};
+  for (const feature of spec.features) {
+    const index = columns.get(feature.name);
+    const cell = index === undefined ? '' : (fields[index] ?? '').trim();
+    if (isMissing(cell)) continue;
+    if (feature.type === 'categorical') record[feature.name] = cell;
+    else {
+      const value = parseNumber(cell);
+      if (value !== undefined && Number.isFinite(value)) record[feature.name] = value;
+    }
+  }
+  return record;
 }
 
 export function scores(actual: Float64Array, predicted: Float32Array): Scores {

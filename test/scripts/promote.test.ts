@@ -85,7 +85,7 @@ describe('npm run promote', () => {
     const tampered = join(dir, 'tampered');
     cpSync(strong, tampered, { recursive: true });
     const bytes = readFileSync(join(tampered, 'ltv.onnx'));
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1]! ^= 0xff;
     writeFileSync(join(tampered, 'ltv.onnx'), bytes);
     const result = await promote(['--candidate', tampered]);
     expect(result.code).toBe(1);
