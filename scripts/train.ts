@@ -5,13 +5,15 @@
  * writes ltv.onnx, ltv.json, report.json and test-predictions.csv into DIR, all or
  * nothing. Progress on stderr, the summary table on stdout. Exit 1 on bad data or a
  * diverging loss (DIR untouched), 2 on a bad command line.
+ * `--kernels reference` trains on the plain TypeScript loops instead of WebAssembly SIMD.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, intListOption, intOption, listOption, numberOption } from './cli/args.js';
+import { UsageError, intListOption, intOption, kernelsOption, listOption, numberOption } from './cli/args.js';
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
 import { TrainingDivergedError } from './train/fit.js';
-import { DEFAULT_DROPOUT, type TrainConfig, trainModel } from './pipeline/train-model.js';
+import { LOSS_NAMES, type LossName } from './train/objective.js';
+import { DEFAULT_DROPOUT, DEFAULT_LOSS, type TrainConfig, trainModel } from './pipeline/train-model.js';
 import { endProgress, epochReporter } from './report/progress.js';
 import { summaryTable } from './report/summary.js';
 
@@ -20,7 +22,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name']
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss', 'kernels', 'past-spend', 'cv']
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -28,9 +30,12 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
   if (!v.out) throw new UsageError('--out DIR is required (where ltv.onnx and ltv.json go)');
   const seed = intOption('seed', v.seed, 42);
   const clip = numberOption('clip', v.clip, 0.001, 0, 0.5);
+  const loss = v.loss ?? DEFAULT_LOSS;
+  if (!LOSS_NAMES.includes(loss as LossName)) throw new UsageError(`--loss must be one of ${LOSS_NAMES.join(', ')}, got ${JSON.stringify(loss)}`);
   return {
     out: v.out,
     name: v.name ?? 'ltv',
+    loss: loss as LossName,
     prepare: {
       data: v.data,
       target: v.target,
@@ -51,6 +56,11 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
       dropout: numberOption('dropout', v.dropout, DEFAULT_DROPOUT, 0, 0.99),
       l2: numberOption('l2', v.l2, 0, 0),
       patience: intOption('patience', v.patience, 10, 1),
+      kernels: kernelsOption(v.kernels),
+    },
+    evaluation: {
+      pastSpend: v['past-spend'],
+      cv: v.cv === undefined ? undefined : intOption('cv', v.cv, 0, 2),
     },
   };
 }

@@ -2,6 +2,7 @@
  * Typed readers for command-line option values, on top of node:util's parseArgs.
  * A bad value names its option, so `--epochs ten` says so instead of training zero epochs.
  */
+import { KERNEL_NAMES, type KernelsName } from '../train/kernels/kernels.js';
 
 /** Thrown for a bad command line; the CLI prints the message and exits 2. */
 export class UsageError extends Error {
@@ -33,4 +34,12 @@ export function intListOption(name: string, raw: string | undefined, fallback: n
   const items = listOption(raw);
   if (items === undefined) return fallback;
   return items.map((item) => intOption(name, item, 0, 1));
+}
+
+/** `--kernels simd|reference`: which loops the trainer runs on (see scripts/train/kernels/). */
+export function kernelsOption(raw: string | undefined): KernelsName {
+  if (raw === undefined) return 'simd';
+  const name = KERNEL_NAMES.find((k) => k === raw);
+  if (name === undefined) throw new UsageError(`--kernels: expected one of ${KERNEL_NAMES.join(', ')}, got "${raw}"`);
+  return name;
 }

@@ -19,6 +19,10 @@ export interface Metrics {
   spearman: number;
   /** A fraction: 0.12 means the decile means are off by 12 % on average. */
   decileMape: number;
+  /** Share of all actual value held by the top 10 % of customers by prediction; 0.1 is random. */
+  topDecileCapture: number;
+  /** Calibration in the large: mean prediction / mean actual; 1 is calibrated overall. */
+  calibration: number;
 }
 
 /** All metrics at once. */
@@ -33,6 +37,8 @@ export function regressionMetrics(actual: Values, predicted: Values): Metrics {
     normalisedGini: normalisedGini(actual, predicted),
     spearman: spearman(actual, predicted),
     decileMape: decileMape(actual, predicted),
+    topDecileCapture: topDecileCapture(actual, predicted),
+    calibration: calibrationInTheLarge(actual, predicted),
   };
 }
 
@@ -166,6 +172,41 @@ export function decileMape(actual: Values, predicted: Values): number {
   return used === 0 ? NaN : sum / used;
 }
 
+/**
+ * Share of the total actual value held by the top ⌈n/10⌉ customers by prediction: what
+ * a campaign aimed at the predicted best tenth would reach. A random order gets 0.1 on
+ * average, the perfect one the actual top decile's share.
+ *
+ * A tied group straddling the cut counts in proportion to the places it gets (its mean
+ * actual per place), like gini(): the expectation over every order within the tie, so
+ * a constant prediction gets exactly 0.1. NaN when the actuals sum to 0.
+ */
+export function topDecileCapture(actual: Values, predicted: Values): number {
+  checkPair('topDecileCapture', actual, predicted);
+  const n = actual.length;
+  const total = meanOf(actual) * n;
+  if (total === 0) return NaN;
+  const places = Math.ceil(n / 10);
+  const order = sortedDescending(predicted);
+  let captured = 0;
+  for (let start = 0; start < places; ) {
+    const key = predicted[order[start]!]!;
+    let end = start;
+    let groupSum = 0;
+    while (end < n && predicted[order[end]!]! === key) groupSum += actual[order[end++]!]!;
+    captured += (groupSum / (end - start)) * (Math.min(end, places) - start);
+    start = end;
+  }
+  return captured / total;
+}
+
+/** Mean prediction over mean actual: above 1 the model over-predicts in total. NaN when the actual mean is 0. */
+export function calibrationInTheLarge(actual: Values, predicted: Values): number {
+  checkPair('calibrationInTheLarge', actual, predicted);
+  const meanActual = meanOf(actual);
+  return meanActual === 0 ? NaN : meanOf(predicted) / meanActual;
+}
+
 function pearson(a: Float64Array, b: Float64Array): number {
   const ma = meanOf(a);
   const mb = meanOf(b);
@@ -183,17 +224,17 @@ function pearson(a: Float64Array, b: Float64Array): number {
 }
 
 /** Indices sorted by `key` descending; equal keys in ascending index order. */
-function sortedDescending(key: Values): Uint32Array {
+export function sortedDescending(key: Values): Uint32Array {
   return Uint32Array.from({ length: key.length }, (_, i) => i).sort((a, b) => key[b]! - key[a]! || a - b);
 }
 
-function meanOf(values: Values): number {
+export function meanOf(values: Values): number {
   let sum = 0;
   for (let k = 0; k < values.length; k++) sum += values[k]!;
   return sum / values.length;
 }
 
-function checkPair(what: string, actual: Values, predicted: Values): void {
+export function checkPair(what: string, actual: Values, predicted: Values): void {
   if (actual.length !== predicted.length || actual.length === 0) {
     throw new Error(`${what}: actual has ${actual.length} values and predicted ${predicted.length}; need the same, non-zero length`);
   }

@@ -3,6 +3,9 @@
  *
  *   features [batch, F] ─ impute ─ clip ─ scale ─ MLP ─ de-standardise ─ ReLU ─▶ ltv [batch, 1]
  *
+ * or, with a zero-inflated lognormal head (spec.target.ziln, ./ziln-head-graph.ts),
+ * the MLP's three outputs become ltv, p_purchase, mu and sigma, each [batch, 1].
+ *
  * Everything the trainer learned (medians, clip bounds, scaler, weights, target
  * scaling) lives in the graph, so the `.onnx` file alone turns an encoded row into a
  * prediction. `predictReference` in ./reference.ts is the same computation in plain
@@ -10,7 +13,9 @@
  */
 import { type ColumnTransform, type FeatureSpec, columnNames, columnTransforms, encodedWidth } from '../../src/spec/feature-spec.js';
 import type { MlpParams } from '../train/params.js';
-import { type Node, type Tensor, encodeModel } from './wire.js';
+import { ZILN_OUTPUTS } from '../../src/head/ziln.js';
+import { type Node, type Tensor, type ValueInfo, encodeModel } from './wire.js';
+import { zilnHeadNodes } from './ziln-head-graph.js';
 
 /**
  * ONNX IR version 8 with the default operator set at version 17: the pair ONNX 1.12
@@ -34,9 +39,13 @@ export const BATCH_DIM = 'batch';
  * rounding fewer, and literally the `(x - mean) / std` the trainer computes.
  */
 export function buildLtvOnnx(spec: FeatureSpec, params: MlpParams, metadata: Record<string, string>): Uint8Array {
-  checkShapes(spec, params);
+  const ziln = spec.target.ziln;
+  checkShapes(spec, params, ziln === undefined ? 1 : 3);
   const [output] = spec.io.outputs;
-  if (spec.io.outputs.length !== 1 || output === undefined) {
+  if (ziln !== undefined && JSON.stringify(spec.io.outputs) !== JSON.stringify(ZILN_OUTPUTS)) {
+    throw new Error(`the ZILN graph's outputs are ${JSON.stringify(ZILN_OUTPUTS)}, but spec.io.outputs lists ${JSON.stringify(spec.io.outputs)}`);
+  }
+  if (ziln === undefined && (spec.io.outputs.length !== 1 || output === undefined)) {
     throw new Error(`the LTV graph has exactly one output, but spec.io.outputs lists ${spec.io.outputs.length}: ${JSON.stringify(spec.io.outputs)}`);
   }
   const input = spec.io.input;
@@ -69,32 +78,35 @@ export function buildLtvOnnx(spec: FeatureSpec, params: MlpParams, metadata: Rec
     { name: 'scale/Div', opType: 'Div', inputs: ['scale/centred', 'scale_std'], outputs: ['scaled'] },
   ];
 
+  // Hidden layers; the last layer belongs to the head.
   let hidden = 'scaled';
-  params.layers.forEach((layer, i) => {
+  params.layers.slice(0, -1).forEach((layer, i) => {
     const at = `layer${i}`;
-    const last = i === params.layers.length - 1;
-    initializers.push(
-      { name: `${at}/weight`, dims: [layer.inSize, layer.outSize], data: float32(layer.weights, (j) => `${at} weight ${j}`) },
-      { name: `${at}/bias`, dims: [layer.outSize], data: float32(layer.bias, (j) => `${at} bias ${j}`) },
-    );
-    nodes.push(
-      { name: `${at}/MatMul`, opType: 'MatMul', inputs: [hidden, `${at}/weight`], outputs: [`${at}/product`] },
-      { name: `${at}/Add`, opType: 'Add', inputs: [`${at}/product`, `${at}/bias`], outputs: [last ? 'standardised_ltv' : `${at}/linear`] },
-    );
-    if (!last) nodes.push({ name: `${at}/Relu`, opType: 'Relu', inputs: [`${at}/linear`], outputs: [`${at}/out`] });
+    denseNodes(at, hidden, layer, `${at}/linear`, initializers, nodes);
+    nodes.push({ name: `${at}/Relu`, opType: 'Relu', inputs: [`${at}/linear`], outputs: [`${at}/out`] });
     hidden = `${at}/out`;
   });
-
-  initializers.push(
-    { name: 'target_std', dims: [], data: float32([spec.target.std], () => 'target std'), docString: `Standard deviation of ${spec.target.name} in training.` },
-    { name: 'target_mean', dims: [], data: float32([spec.target.mean], () => 'target mean'), docString: `Mean of ${spec.target.name} in training.` },
-  );
-  nodes.push(
-    { name: 'target/Mul', opType: 'Mul', inputs: ['standardised_ltv', 'target_std'], outputs: ['target/scaled'] },
-    { name: 'target/Add', opType: 'Add', inputs: ['target/scaled', 'target_mean'], outputs: ['target/ltv'] },
-    { name: 'target/Relu', opType: 'Relu', inputs: ['target/ltv'], outputs: [output], docString: 'A lifetime value is never negative.' },
-  );
+  const last = params.layers.at(-1)!;
+  let outputs: ValueInfo[];
+  if (ziln === undefined) {
+    denseNodes(`layer${params.layers.length - 1}`, hidden, last, 'standardised_ltv', initializers, nodes);
+    outputs = mseHeadNodes(spec, initializers, nodes);
+  } else {
+    const [ltv, pPurchase, mu, sigma] = ZILN_OUTPUTS;
+    const head = zilnHeadNodes(hidden, last, ziln, { ltv, pPurchase, mu, sigma }, float32);
+    initializers.push(...head.initializers);
+    nodes.push(...head.nodes);
+    outputs = [
+      { name: ltv, shape: [BATCH_DIM, 1], docString: `Expected ${spec.target.name} in ${spec.target.unit}: p_purchase · exp(mu + sigma²/2).` },
+      { name: pPurchase, shape: [BATCH_DIM, 1], docString: `Probability that ${spec.target.name} is above 0.` },
+      { name: mu, shape: [BATCH_DIM, 1], docString: `Mean of log ${spec.target.name} if above 0, bounded by the training range.` },
+      { name: sigma, shape: [BATCH_DIM, 1], docString: `Standard deviation of log ${spec.target.name} if above 0, at most that of the training spenders.` },
+    ];
+  }
   checkNamesDistinct(input, initializers, nodes);
+  const head = ziln === undefined
+    ? 'undo the target standardisation, clamp at 0.'
+    : 'turn the three outputs into a purchase probability and a bounded lognormal (mu, sigma), and their expected value.';
 
   return encodeModel({
     irVersion: IR_VERSION,
@@ -106,21 +118,48 @@ export function buildLtvOnnx(spec: FeatureSpec, params: MlpParams, metadata: Rec
       docString:
         `Customer lifetime value (${spec.target.name}, ${spec.target.unit}) from an encoded feature row of ${width} float32 columns ` +
         '(NaN = missing): impute NaN with the training median, clip each column to its training bounds, standardise, ' +
-        `run a ${[width, ...params.layers.map((l) => l.outSize)].join('-')} ReLU MLP, undo the target standardisation, clamp at 0.`,
+        `run a ${[width, ...params.layers.map((l) => l.outSize)].join('-')} ReLU MLP, ${head}`,
       nodes,
       initializers,
       inputs: [{ name: input, shape: [BATCH_DIM, width], docString: `Encoded features in spec column order: ${names.join(', ')}.` }],
-      outputs: [{ name: output, shape: [BATCH_DIM, 1], docString: `Predicted ${spec.target.name} in ${spec.target.unit}.` }],
+      outputs,
     },
   });
 }
 
+/** y = x · W + b as MatMul + Add, writing `out`. */
+function denseNodes(at: string, input: string, layer: MlpParams['layers'][number], out: string, initializers: Tensor[], nodes: Node[]): void {
+  initializers.push(
+    { name: `${at}/weight`, dims: [layer.inSize, layer.outSize], data: float32(layer.weights, (j) => `${at} weight ${j}`) },
+    { name: `${at}/bias`, dims: [layer.outSize], data: float32(layer.bias, (j) => `${at} bias ${j}`) },
+  );
+  nodes.push(
+    { name: `${at}/MatMul`, opType: 'MatMul', inputs: [input, `${at}/weight`], outputs: [`${at}/product`] },
+    { name: `${at}/Add`, opType: 'Add', inputs: [`${at}/product`, `${at}/bias`], outputs: [out] },
+  );
+}
+
+/** The MSE head, after the last layer wrote `standardised_ltv`: de-standardise and clamp at 0. Returns the graph output. */
+function mseHeadNodes(spec: FeatureSpec, initializers: Tensor[], nodes: Node[]): ValueInfo[] {
+  const output = spec.io.outputs[0]!;
+  initializers.push(
+    { name: 'target_std', dims: [], data: float32([spec.target.std], () => 'target std'), docString: `Standard deviation of ${spec.target.name} in training.` },
+    { name: 'target_mean', dims: [], data: float32([spec.target.mean], () => 'target mean'), docString: `Mean of ${spec.target.name} in training.` },
+  );
+  nodes.push(
+    { name: 'target/Mul', opType: 'Mul', inputs: ['standardised_ltv', 'target_std'], outputs: ['target/scaled'] },
+    { name: 'target/Add', opType: 'Add', inputs: ['target/scaled', 'target_mean'], outputs: ['target/ltv'] },
+    { name: 'target/Relu', opType: 'Relu', inputs: ['target/ltv'], outputs: [output], docString: 'A lifetime value is never negative.' },
+  );
+  return [{ name: output, shape: [BATCH_DIM, 1], docString: `Predicted ${spec.target.name} in ${spec.target.unit}.` }];
+}
+
 /**
- * The network must read the spec's encoded row and end in one value: the first
- * layer's input is the encoded width, each layer feeds the next, the last has one
- * output, and every weight and bias array has the length its layer declares.
+ * The network must read the spec's encoded row and end in `outputs` values (1 for
+ * MSE, 3 for ZILN): the first layer's input is the encoded width, each layer feeds
+ * the next, and every weight and bias array has the length its layer declares.
  */
-export function checkShapes(spec: Pick<FeatureSpec, 'features'>, params: MlpParams): void {
+export function checkShapes(spec: Pick<FeatureSpec, 'features'>, params: MlpParams, outputs = 1): void {
   const width = encodedWidth(spec);
   const { layers } = params;
   const first = layers[0];
@@ -141,8 +180,8 @@ export function checkShapes(spec: Pick<FeatureSpec, 'features'>, params: MlpPara
       throw new Error(`layer ${i}: bias holds ${layer.bias.length} values, but [${layer.outSize}] needs ${layer.outSize}`);
     }
   });
-  if (last.outSize !== 1) {
-    throw new Error(`the last layer outputs [N, ${last.outSize}], but the LTV graph needs [N, 1]`);
+  if (last.outSize !== outputs) {
+    throw new Error(`the last layer outputs [N, ${last.outSize}], but the LTV graph needs [N, ${outputs}]`);
   }
 }
 

@@ -3,7 +3,7 @@ import type { ModelManifest } from '../../src/spec/manifest.js';
 import type { TrainReport } from '../pipeline/train-model.js';
 import type { Metrics } from '../evaluate/metrics.js';
 
-const COLUMNS: (keyof Metrics)[] = ['rmse', 'mae', 'r2', 'normalisedGini', 'spearman', 'decileMape'];
+const COLUMNS: (keyof Metrics)[] = ['rmse', 'mae', 'r2', 'normalisedGini', 'spearman', 'decileMape', 'topDecileCapture', 'calibration'];
 
 export function summaryTable(manifest: ModelManifest, report: TrainReport, out: string): string {
   const d = report.data;
@@ -16,13 +16,30 @@ export function summaryTable(manifest: ModelManifest, report: TrainReport, out: 
     `training: best epoch ${t.bestEpoch} of ${t.history.length}${t.stoppedEarly ? ' (stopped early)' : ''}, ` +
       `${t.seconds.toFixed(1)} s, ${Math.round(t.samplesPerSecond)} samples/s`,
     '',
-    `test split (${d.testRows} rows)  ${COLUMNS.map((c) => c.padStart(14)).join('')}`,
+    `${`test split (${d.testRows} rows)`.padEnd(26)}${COLUMNS.map((c) => c.padStart(17)).join('')}`,
   ];
   for (const [name, m] of Object.entries(report.test) as [string, Metrics][]) {
-    lines.push(`${name.padEnd(26)}${COLUMNS.map((c) => format(m[c]).padStart(14)).join('')}`);
+    lines.push(`${name.padEnd(26)}${COLUMNS.map((c) => format(m[c]).padStart(17)).join('')}`);
   }
-  lines.push('', `model ${manifest.name} ${manifest.version} written to ${out}/ (ltv.onnx, ltv.json, report.json, test-predictions.csv)`, '');
+  const e = report.evaluation;
+  lines.push(`normalised Gini ${Math.round(100 * e.bootstrap.level)} % interval (paired bootstrap, ${e.bootstrap.replicates} resamples):`);
+  lines.push(`  model ${interval(e.model.giniInterval)}`);
+  for (const b of Object.values(e.baselines)) lines.push(`  ${b.verdict.text}`);
+  const p = e.model.purchase;
+  if (p) lines.push(`purchase probability: AUC ${format(p.auc)}; at p ≥ ${p.threshold}: precision ${format(p.precision)}, recall ${format(p.recall)}, F1 ${format(p.f1)}`);
+  const cv = report.crossValidation;
+  if (cv) {
+    lines.push('', `${cv.k}-fold cross-validation on the training split (mean ± sd over folds)`, `${''.padEnd(26)}${COLUMNS.map((c) => c.padStart(22)).join('')}`);
+    for (const [name, m] of Object.entries(cv.metrics)) {
+      lines.push(`${name.padEnd(26)}${COLUMNS.map((c) => `${format(m[c]!.mean)} ± ${format(m[c]!.sd)}`.padStart(22)).join('')}`);
+    }
+  }
+  lines.push('', `model ${manifest.name} ${manifest.version} written to ${out}/ (ltv.onnx, ltv.json, report.json, report.html, test-predictions.csv)`, '');
   return lines.join('\n');
+}
+
+function interval(i: { low: number; high: number }): string {
+  return `[${format(i.low)}, ${format(i.high)}]`;
 }
 
 function format(x: number): string {

@@ -12,6 +12,8 @@
  * The learning rate is an argument, not state, so a schedule stays the caller's.
  */
 import { assertSameLayout } from './init.js';
+import type { Kernels } from './kernels/kernels.js';
+import { referenceKernels } from './kernels/reference.js';
 import type { MlpParams } from './params.js';
 
 export interface AdamOptions {
@@ -45,23 +47,26 @@ export interface AdamState {
   m: Moments[];
   /** Second moment estimates v, per layer. */
   v: Moments[];
+  /** Where the moments live and which loop updates them (see kernels/). */
+  readonly kernels: Kernels;
 }
 
 /**
  * Zeroed moments shaped like `params`. Moments are Float64 so that v = Σ g² does not
  * underflow for tiny gradients the way it would in float32; it costs ~1 MB.
+ * With SIMD `kernels`, the params and grads given to `update` must be theirs too.
  */
-export function init(params: MlpParams, options: AdamOptions = {}): AdamState {
+export function init(params: MlpParams, options: AdamOptions = {}, kernels: Kernels = referenceKernels): AdamState {
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, l2 = 0 } = options;
   if (!(b1 >= 0 && b1 < 1) || !(b2 >= 0 && b2 < 1)) throw new Error(`adam: b1 and b2 must be in [0, 1), got ${b1} and ${b2}`);
   if (!(eps > 0)) throw new Error(`adam: eps must be > 0, got ${eps}`);
   if (!(l2 >= 0)) throw new Error(`adam: l2 must be >= 0, got ${l2}`);
   const zeros = (): Moments[] =>
     params.layers.map((layer) => ({
-      weights: new Float64Array(layer.weights.length),
-      bias: new Float64Array(layer.bias.length),
+      weights: kernels.doubles(layer.weights.length),
+      bias: kernels.doubles(layer.bias.length),
     }));
-  return { b1, b2, eps, l2, t: 0, m: zeros(), v: zeros() };
+  return { b1, b2, eps, l2, t: 0, m: zeros(), v: zeros(), kernels };
 }
 
 /**
@@ -88,31 +93,8 @@ export function update(grads: MlpParams, state: AdamState, params: MlpParams, lr
         `adam: layer ${l}: state has ${m.weights.length} + ${m.bias.length} moments, params have ${layer.weights.length} + ${layer.bias.length}`,
       );
     }
-    step(layer.weights, g.weights, m.weights, v.weights, state.l2, lr, state, c1, c2);
-    step(layer.bias, g.bias, m.bias, v.bias, 0, lr, state, c1, c2);
+    const { b1, b2, eps } = state;
+    state.kernels.adam(layer.weights, g.weights, m.weights, v.weights, { decay: state.l2, lr, b1, b2, eps, c1, c2 });
+    state.kernels.adam(layer.bias, g.bias, m.bias, v.bias, { decay: 0, lr, b1, b2, eps, c1, c2 });
   });
-}
-
-/** The element-wise update of one parameter array; `decay` is the L2 coefficient. */
-function step(
-  theta: Float32Array,
-  grad: Float32Array,
-  m: Float64Array,
-  v: Float64Array,
-  decay: number,
-  lr: number,
-  { b1, b2, eps }: AdamState,
-  c1: number,
-  c2: number,
-): void {
-  const a1 = 1 - b1;
-  const a2 = 1 - b2;
-  for (let k = 0; k < theta.length; k++) {
-    const g = grad[k]! + decay * theta[k]!;
-    const mk = b1 * m[k]! + a1 * g;
-    const vk = b2 * v[k]! + a2 * g * g;
-    m[k] = mk;
-    v[k] = vk;
-    theta[k]! -= (lr * (mk / c1)) / (Math.sqrt(vk / c2) + eps);
-  }
 }

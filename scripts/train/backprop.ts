@@ -3,12 +3,14 @@
  * activations, and the backward pass that turns dLoss/dOutput into gradients for
  * every weight and bias (same layout as the params).
  *
- * This is the reference trainer: plain typed-array loops in i-k-j order (the
- * innermost loop walks contiguous memory), strides hoisted, buffers allocated once
- * for the largest batch and reused on every step. A faster kernel is a later job
- * and is checked against this one.
+ * The loops themselves are kernels (./kernels/): by default the reference ones, the
+ * plain typed-array loops every faster kernel is checked against; the SIMD kernels
+ * run the same passes in WebAssembly. Buffers are allocated once, from the kernels,
+ * for the largest batch and reused on every step.
  */
 import { assertSameLayout } from './init.js';
+import type { Kernels } from './kernels/kernels.js';
+import { referenceKernels } from './kernels/reference.js';
 import type { MlpParams } from './params.js';
 import type { Rng } from './rng.js';
 
@@ -39,10 +41,18 @@ export class Backprop {
   private readonly deltas: Float32Array[];
   /** Inverted-dropout scale 1 / (1 - rate) used by the last forward, per hidden layer. */
   private readonly scales: Float64Array;
+  /** Where an input batch or dOut the kernels cannot reach is copied to. */
+  private readonly inputStage: Float32Array;
+  private readonly dOutStage: Float32Array;
+  private readonly kernels: Kernels;
   private input: Float32Array | undefined;
   private rows = 0;
 
-  constructor(params: MlpParams, capacity: number) {
+  /**
+   * With SIMD kernels, the params, grads and dOut passed in later must be arrays from
+   * the same kernels (see TrainStep); inputs are copied in when they are not.
+   */
+  constructor(params: MlpParams, capacity: number, kernels: Kernels = referenceKernels) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new Error(`Backprop: capacity must be a positive integer, got ${capacity}`);
     }
@@ -50,8 +60,11 @@ export class Backprop {
     this.capacity = capacity;
     this.sizes = [params.layers[0]!.inSize, ...params.layers.map((layer) => layer.outSize)];
     this.checkParams(params);
-    this.acts = params.layers.map((layer) => new Float32Array(capacity * layer.outSize));
-    this.deltas = params.layers.slice(0, -1).map((layer) => new Float32Array(capacity * layer.outSize));
+    this.kernels = kernels;
+    this.acts = params.layers.map((layer) => kernels.floats(capacity * layer.outSize));
+    this.deltas = params.layers.slice(0, -1).map((layer) => kernels.floats(capacity * layer.outSize));
+    this.inputStage = kernels.floats(capacity * this.sizes[0]!);
+    this.dOutStage = kernels.floats(capacity * this.sizes[this.sizes.length - 1]!);
     this.scales = new Float64Array(params.layers.length).fill(1);
   }
 
@@ -59,7 +72,8 @@ export class Backprop {
    * Runs `rows` rows of `x` (row-major [rows, in]) through the network, keeping the
    * activations for `backward`. Returns a view of the output, [rows, out], valid
    * until the next call. With `dropout` the hidden units are masked and the kept
-   * ones scaled by 1 / (1 - rate); without it this is bit-identical to `mlpForward`.
+   * ones scaled by 1 / (1 - rate); without it, on the reference kernels, this is
+   * bit-identical to `mlpForward` (the SIMD kernels round differently).
    * `x` must stay unchanged until `backward` has run.
    */
   forward(params: MlpParams, x: Float32Array, rows: number, dropout?: Dropout): Float32Array {
@@ -72,40 +86,32 @@ export class Backprop {
     const rate = dropout?.rate ?? 0;
     if (!(rate >= 0 && rate < 1)) throw new Error(`Backprop.forward: dropout rate must be in [0, 1), got ${rate}`);
     const last = params.layers.length - 1;
-    let input = x;
+    const k = this.kernels;
+    const x0 = k.owns(x) ? x : this.stage(x, rows * inSize0, this.inputStage);
+    let input = x0;
     for (let l = 0; l <= last; l++) {
       const { inSize, outSize, weights, bias } = params.layers[l]!;
       const out = this.acts[l]!;
       const hidden = l < last;
       const layerRate = hidden ? rate : 0;
       const scale = 1 / (1 - layerRate);
-      for (let r = 0; r < rows; r++) {
-        const o = r * outSize;
-        const a = r * inSize;
-        out.set(bias, o);
-        for (let i = 0; i < inSize; i++) {
-          const xi = input[a + i]!;
-          if (xi === 0) continue; // ReLU zeros are common: skip the whole row of W.
-          const w = i * outSize;
-          for (let j = 0; j < outSize; j++) out[o + j]! += xi * weights[w + j]!;
+      k.denseForward(input, weights, bias, out, rows, inSize, outSize);
+      if (hidden && layerRate > 0) {
+        // Dropout stays in JS: the masks come from the seeded Rng, in row-major order.
+        const rng = dropout!.rng;
+        const n = rows * outSize;
+        for (let j = 0; j < n; j++) {
+          const keep = rng.next() >= layerRate; // always draw, so the mask depends on the Rng only
+          const v = out[j]!;
+          out[j] = keep ? (v < 0 ? 0 : v * scale) : 0;
         }
-        if (!hidden) continue;
-        if (layerRate > 0) {
-          const rng = dropout!.rng;
-          for (let j = 0; j < outSize; j++) {
-            const keep = rng.next() >= layerRate; // always draw, so the mask depends on the Rng only
-            const v = out[o + j]!;
-            out[o + j] = keep ? (v < 0 ? 0 : v * scale) : 0;
-          }
-        } else {
-          // `v < 0` rather than `v > 0`: a NaN must reach the loss, where divergence is detected.
-          for (let j = 0; j < outSize; j++) if (out[o + j]! < 0) out[o + j] = 0;
-        }
+      } else if (hidden) {
+        k.relu(out, rows * outSize);
       }
       this.scales[l] = scale;
       input = out;
     }
-    this.input = x;
+    this.input = x0;
     this.rows = rows;
     return this.acts[last]!.subarray(0, rows * this.sizes[last + 1]!);
   }
@@ -126,47 +132,23 @@ export class Backprop {
     if (dOut.length < rows * outLast) {
       throw new Error(`Backprop.backward: dOut: expected [${rows}, ${outLast}] = ${rows * outLast} values, got ${dOut.length}`);
     }
-    let delta = dOut;
+    const k = this.kernels;
+    let delta = k.owns(dOut) ? dOut : this.stage(dOut, rows * outLast, this.dOutStage);
     for (let l = last; l >= 0; l--) {
       const { inSize, outSize, weights } = params.layers[l]!;
       const { weights: gW, bias: gb } = grads.layers[l]!;
       const input = l === 0 ? x : this.acts[l - 1]!;
-      gW.fill(0);
-      gb.fill(0);
-      // gW = inputᵀ · delta, gb = Σ_rows delta: one rank-1 update per row, rows of gW contiguous.
-      for (let r = 0; r < rows; r++) {
-        const d = r * outSize;
-        const a = r * inSize;
-        for (let j = 0; j < outSize; j++) gb[j]! += delta[d + j]!;
-        for (let i = 0; i < inSize; i++) {
-          const ai = input[a + i]!;
-          if (ai === 0) continue;
-          const w = i * outSize;
-          for (let j = 0; j < outSize; j++) gW[w + j]! += ai * delta[d + j]!;
-        }
-      }
+      k.weightGrad(input, delta, gW, gb, rows, inSize, outSize);
       if (l === 0) break;
-      // dPrev = (delta · Wᵀ) ⊙ relu' ⊙ mask: each entry is a dot product of a delta row
-      // and a W row, both contiguous; units that were off or dropped get 0 without one.
-      const prevAct = this.acts[l - 1]!;
       const prevDelta = this.deltas[l - 1]!;
-      const scale = this.scales[l - 1]!;
-      for (let r = 0; r < rows; r++) {
-        const d = r * outSize;
-        const a = r * inSize;
-        for (let i = 0; i < inSize; i++) {
-          if (!(prevAct[a + i]! > 0)) {
-            prevDelta[a + i] = 0;
-            continue;
-          }
-          const w = i * outSize;
-          let sum = 0;
-          for (let j = 0; j < outSize; j++) sum += delta[d + j]! * weights[w + j]!;
-          prevDelta[a + i] = sum * scale;
-        }
-      }
+      k.inputGrad(delta, weights, this.acts[l - 1]!, prevDelta, rows, inSize, outSize, this.scales[l - 1]!);
       delta = prevDelta;
     }
+  }
+
+  private stage(values: Float32Array, n: number, stage: Float32Array): Float32Array {
+    stage.set(values.subarray(0, n));
+    return stage;
   }
 
   private checkRows(rows: number): void {

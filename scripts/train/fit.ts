@@ -7,7 +7,9 @@
  * Progress is reported through a hook; this module prints nothing.
  */
 import { cloneParams, copyParams, heInit } from './init.js';
+import type { KernelsName } from './kernels/kernels.js';
 import type { MlpParams } from './params.js';
+import { type Objective, mseObjective } from './objective.js';
 import { Rng } from './rng.js';
 import { TrainStep } from './step.js';
 
@@ -15,7 +17,7 @@ import { TrainStep } from './step.js';
 export interface FitData {
   /** Scaled features, row-major [rows, features]. */
   x: Float32Array;
-  /** Standardised targets, [rows]. */
+  /** Targets, [rows], as the objective reads them: standardised for MSE, in their unit for ZILN. */
   y: Float32Array;
   rows: number;
   features: number;
@@ -47,6 +49,13 @@ export interface FitOptions {
   validationFraction?: number;
   /** Seed of every random draw. Default 42. */
   seed?: number;
+  /** The loss; it also sets the number of network outputs. Default MSE on one output. */
+  objective?: Objective;
+  /**
+   * The loops that do the work: 'simd' (WebAssembly SIMD, default) or 'reference'
+   * (plain TypeScript). Same results up to float rounding; see kernels/.
+   */
+  kernels?: KernelsName;
 }
 
 /** What the progress display gets after each epoch. Epochs count from 1. */
@@ -68,9 +77,9 @@ export interface FitHooks {
 
 export interface EpochRecord {
   epoch: number;
-  /** Mean training MSE over the epoch's batches, measured with dropout, before each update. */
+  /** Mean training loss over the epoch's batches, measured with dropout, before each update. */
   trainLoss: number;
-  /** Validation MSE after the epoch, without dropout. */
+  /** Validation loss after the epoch, without dropout. */
   valLoss: number;
   lr: number;
 }
@@ -114,6 +123,8 @@ export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {
     minLr = 1e-6,
     validationFraction = 0.1,
     seed = 42,
+    objective = mseObjective,
+    kernels = 'simd',
   } = options;
   checkOptions({ epochs, batchSize, lr: initialLr, dropout, l2, patience, lrDecay, minLr, validationFraction });
   const { x, y, rows, features } = data;
@@ -123,9 +134,9 @@ export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {
 
   const root = new Rng(seed);
   const { train, validation } = splitRows(rows, validationFraction, root.fork());
-  const params = heInit([features, ...hidden, 1], root.fork());
+  const params = heInit([features, ...hidden, objective.outputs], root.fork());
   const shuffleRng = root.fork();
-  const step = new TrainStep(params, { capacity: batchSize, dropout, l2, rng: root.fork() });
+  const step = new TrainStep(params, { capacity: batchSize, dropout, l2, rng: root.fork(), objective, kernels });
   const valX = gather(x, features, validation);
   const valY = gather(y, 1, validation);
   const batchX = new Float32Array(batchSize * features);
@@ -172,7 +183,7 @@ export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {
     if (valLoss < bestLoss) {
       bestLoss = valLoss;
       bestEpoch = epoch;
-      copyParams(params, best);
+      copyParams(step.params, best);
       sinceBest = 0;
       sinceDecay = 0;
       continue;
@@ -223,7 +234,7 @@ function gather(table: Float32Array, width: number, indices: Uint32Array): Float
   return out;
 }
 
-function checkOptions(o: Required<Omit<FitOptions, 'hidden' | 'seed'>>): void {
+function checkOptions(o: Required<Omit<FitOptions, 'hidden' | 'seed' | 'objective' | 'kernels'>>): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.epochs) || o.epochs < 1) problems.push(`epochs must be a positive integer, got ${o.epochs}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) problems.push(`batchSize must be a positive integer, got ${o.batchSize}`);

@@ -23,7 +23,12 @@ export interface LoadedModel {
   readonly columns: readonly string[];
   /** LTV for `count` encoded rows (row-major, NaN = missing); always finite. */
   predict(rows: Float32Array, count: number): Promise<Float32Array>;
+  /** Every graph output for `count` encoded rows, by name (`ltv` first); all finite. */
+  predictOutputs(rows: Float32Array, count: number): Promise<ModelOutputs>;
 }
+
+/** Graph outputs by name (the spec's `io.outputs`), one value per row each. */
+export type ModelOutputs = Readonly<Record<string, Float32Array>>;
 
 export type ModelState =
   | { readonly ready: true; readonly model: LoadedModel; readonly manifest: ModelManifest }
@@ -74,6 +79,11 @@ class ServedModel implements LoadedModel {
   async predict(rows: Float32Array, count: number): Promise<Float32Array> {
     const [ltv] = await this.session.run(rows, count);
     return ltv!;
+  }
+
+  async predictOutputs(rows: Float32Array, count: number): Promise<ModelOutputs> {
+    const values = await this.session.run(rows, count);
+    return Object.fromEntries(this.manifest.spec.io.outputs.map((name, k) => [name, values[k]!]));
   }
 
   /**

@@ -66,7 +66,7 @@ const inferRoute = (state: ModelState) =>
     params: ModelNameParamSchema,
     body: { required: true, content: { 'application/json': { schema: InferRequestSchema } } },
   },
-  responses: { 200: json(InferResponseSchema, 'The LTV tensor, [N, 1].'), ...problems(400, 401, 404, 413, 415, 429, 503) },
+  responses: { 200: json(InferResponseSchema, 'The requested output tensors (all of them by default: ltv, and for a ZILN model p_purchase, mu, sigma), [N, 1] each.'), ...problems(400, 401, 404, 413, 415, 429, 503) },
   });
 
 export function oipRoutes(state: ModelState): OpenAPIHono<AppEnv> {
@@ -110,9 +110,11 @@ export function oipRoutes(state: ModelState): OpenAPIHono<AppEnv> {
       checkName(c.req.valid('param').model_name);
       const model = readyModel(state);
       const body = c.req.valid('json');
-      const [ltvName] = model.manifest.spec.io.outputs;
+      const known = model.manifest.spec.io.outputs;
       const unknownOutputs = (body.outputs ?? []).flatMap((output, k) =>
-        output.name === ltvName ? [] : [{ pointer: jsonPointer(['outputs', k, 'name']), detail: `unknown output; the model outputs "${ltvName}"` }],
+        known.includes(output.name)
+          ? []
+          : [{ pointer: jsonPointer(['outputs', k, 'name']), detail: `unknown output; the model outputs ${known.map((n) => `"${n}"`).join(', ')}` }],
       );
       if (unknownOutputs.length > 0) throw invalidRequest(unknownOutputs, 'Invalid outputs');
       const { rows, count } = readInputTensor(body.inputs[0]!, {
@@ -121,12 +123,14 @@ export function oipRoutes(state: ModelState): OpenAPIHono<AppEnv> {
         maxBatch: readConfig(c.env).maxBatch,
       });
 
-      const ltv = await predictTimed(c, model, rows, count);
+      const outputs = await predictTimed(c, model, rows, count);
+      // The protocol's `outputs` selects tensors; without it, every output of the graph.
+      const requested = body.outputs === undefined ? known : known.filter((n) => body.outputs!.some((o) => o.name === n));
       const response: InferResponse = {
         model_name: name,
         model_version: model.manifest.version,
         ...(body.id === undefined ? {} : { id: body.id }),
-        outputs: [{ name: ltvName!, datatype: 'FP32', shape: [count, 1], data: Array.from(ltv, float32ForJson) }],
+        outputs: requested.map((output) => ({ name: output, datatype: 'FP32' as const, shape: [count, 1], data: Array.from(outputs[output]!, float32ForJson) })),
       };
       return c.json(response, 200);
     });

@@ -7,7 +7,6 @@
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { readConfig } from '../config.js';
-import { float32ForJson } from '../http/float32.js';
 import { jsonBody } from '../http/json-body.js';
 import { type FieldProblem, ProblemException, invalidRequest, jsonPointer } from '../http/problem.js';
 import { fieldProblems, throwOnInvalid } from '../http/validation.js';
@@ -15,6 +14,7 @@ import type { LoadedModel, ModelState } from '../inference/model.js';
 import { bearerSecurity, problems } from '../schemas/problem.js';
 import { type ScoreResponse, ScoreQuerySchema, ScoreResponseSchema, scoreRequestSchema } from '../schemas/score.js';
 import type { AppEnv } from '../types.js';
+import { predictionFields } from './prediction-fields.js';
 import { predictTimed, readyModel, requireReadyModel } from './serving.js';
 
 export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
@@ -44,10 +44,10 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
       const { rows, imputed, errors } = encodeCustomers(model, customers, strict);
       if (errors.length > 0) throw invalidRequest(errors, 'Invalid customer features');
 
-      const ltv = await predictTimed(c, model, rows, customers.length);
+      const outputs = await predictTimed(c, model, rows, customers.length);
       const response: ScoreResponse = {
         model: { name: model.manifest.name, version: model.manifest.version },
-        predictions: imputed.map((names, i) => ({ ltv: float32ForJson(ltv[i]!), imputed: names })),
+        predictions: imputed.map((names, i) => ({ ...predictionFields(model.manifest.head, outputs, i), imputed: names })),
       };
       return c.json(response, 200);
     },

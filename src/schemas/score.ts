@@ -56,7 +56,11 @@ export const ScoreResponseSchema = z
     model: z.object({ name: z.string(), version: z.string() }),
     predictions: z.array(
       z.object({
-        ltv: z.number().openapi({ description: 'Predicted lifetime value; always a finite number, never negative.' }),
+        ltv: z.number().openapi({ description: 'Predicted lifetime value (for a ZILN model, the expected value); always a finite number, never negative.' }),
+        p_purchase: z.number().optional().openapi({ description: 'ZILN models only: probability that the customer spends anything in the target window.' }),
+        ltv_p10: z.number().optional().openapi({ description: 'ZILN models only: 10th percentile of the predicted value (0 while the chance of no purchase is above 10 %).' }),
+        ltv_p50: z.number().optional().openapi({ description: 'ZILN models only: median of the predicted value.' }),
+        ltv_p90: z.number().optional().openapi({ description: 'ZILN models only: 90th percentile of the predicted value.' }),
         imputed: z.array(z.string()).openapi({ description: 'Features that were missing and imputed as in training, in spec order.' }),
       }),
     ),

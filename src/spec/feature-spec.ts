@@ -7,6 +7,7 @@
  * The trainer writes it into `model/ltv.json`; the worker reads it from there.
  * Pure data: no runtime dependencies, so both sides import it unchanged.
  */
+import type { ZilnHead } from '../head/ziln.js';
 
 /** Version tag of the spec format; bump on any change that old readers would misread. */
 export const SPEC_FORMAT = 'ltv-edge/feature-spec@1';
@@ -55,6 +56,12 @@ export const MISSING_LEVEL = '__missing__';
 
 /** The predicted quantity and how the graph maps the network's output back to it. */
 export interface TargetSpec {
+  /**
+   * Present for a zero-inflated lognormal head (`--loss ziln`): how the network's
+   * three outputs become p, μ and σ, and the bounds on μ and σ (src/head/ziln.ts).
+   * Absent for the MSE head, which uses `mean` and `std` below.
+   */
+  ziln?: ZilnHead;
   /** Column name of the target in the training data, e.g. `holdout_spend_39w`. */
   name: string;
   /** Unit of the prediction, e.g. `USD`; free text from the trainer's options. */
@@ -68,7 +75,7 @@ export interface TargetSpec {
 export interface GraphIO {
   /** Float32 input [N, width] in the spec's column order; NaN marks a missing numeric value. */
   input: string;
-  /** Float32 outputs [N, 1] by name, in graph order; the first one is the LTV. */
+  /** Float32 outputs [N, 1] by name, in graph order; the first one is the LTV (for ZILN: ltv, p_purchase, mu, sigma). */
   outputs: string[];
 }
 

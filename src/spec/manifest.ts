@@ -2,16 +2,25 @@
  * `ltv.json`: the feature spec plus what identifies and qualifies one trained model.
  * Written by the trainer beside `ltv.onnx`, bundled into the worker, served by `GET /v1/model`.
  */
+import { ZILN_OUTPUTS } from '../head/ziln.js';
 import { type FeatureSpec, SPEC_FORMAT, encodedWidth } from './feature-spec.js';
 
 export const MANIFEST_FORMAT = 'ltv-edge/model@1';
 
 export type HyperValue = number | string | boolean | number[];
 
+/**
+ * The network's output head. 'mse': one output, the LTV. 'ziln': a zero-inflated
+ * lognormal, whose graph outputs ltv, p_purchase, mu and sigma (src/head/ziln.ts).
+ */
+export type HeadKind = 'mse' | 'ziln';
+
 export interface ModelManifest {
   format: typeof MANIFEST_FORMAT;
   /** Model name as served by the OIP routes (`/v2/models/{name}`). */
   name: string;
+  /** Output head; absent in manifests written before it existed, which are all 'mse'. */
+  head?: HeadKind;
   /** Content hash: the first 16 hex digits of SHA-256 over the ONNX bytes and the spec. */
   version: string;
   /** SHA-256 (hex) of `ltv.onnx`, checked by the worker before it loads the graph. */
@@ -72,7 +81,26 @@ export function parseManifest(json: unknown): ModelManifest {
   string(io.input, '/spec/io/input');
   expect(Array.isArray(io.outputs) && io.outputs.length > 0 && io.outputs.every((o) => typeof o === 'string'), '/spec/io/outputs', 'expected a non-empty array of strings');
   expect(encodedWidth(spec as unknown as FeatureSpec) > 0, '/spec/features', 'encodes to zero columns');
+  checkHead(m.head, target.ziln, io.outputs as string[]);
   return json as ModelManifest;
+}
+
+/** The head, the ZILN parameters in the target and the graph outputs must agree. */
+function checkHead(head: unknown, ziln: unknown, outputs: string[]): void {
+  expect(head === undefined || head === 'mse' || head === 'ziln', '/head', `expected "mse" or "ziln", got ${JSON.stringify(head)}`);
+  if (head !== 'ziln') {
+    expect(ziln === undefined, '/spec/target/ziln', 'present, but the head is not "ziln"');
+    return;
+  }
+  const z = object(ziln, '/spec/target/ziln');
+  for (const key of ['muShift', 'muScale', 'muMin', 'muMax', 'sigmaFloor', 'sigmaMax'] as const) finite(z[key], `/spec/target/ziln/${key}`);
+  expect((z.muMin as number) <= (z.muMax as number), '/spec/target/ziln', 'muMin is greater than muMax');
+  expect((z.sigmaFloor as number) > 0 && (z.sigmaFloor as number) < (z.sigmaMax as number), '/spec/target/ziln', 'expected 0 < sigmaFloor < sigmaMax');
+  expect(
+    JSON.stringify(outputs) === JSON.stringify(ZILN_OUTPUTS),
+    '/spec/io/outputs',
+    `a ZILN model outputs ${JSON.stringify(ZILN_OUTPUTS)}, got ${JSON.stringify(outputs)}`,
+  );
 }
 
 function transform(raw: unknown, at: string): void {

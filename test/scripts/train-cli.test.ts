@@ -43,6 +43,10 @@ const cases: [string, () => string[], RegExp][] = [
   ['an absent target column', () => ['--data', csv('target.csv', `a,b,ltv\n${rows(20)}\n`), '--target', 'spend'], /spend/],
   ['too few rows to split', () => ['--data', csv('few.csv', `a,b,ltv\n${rows(3)}\n`)], /at least 10/],
   ['a bad option value', () => ['--data', 'x.csv', '--epochs', 'ten'], /--epochs: expected an integer/],
+  ['an unknown loss', () => ['--data', 'x.csv', '--loss', 'huber'], /--loss must be one of mse, ziln, got "huber"/],
+  ['a ZILN target without spenders', () => ['--data', csv('zeros.csv', `a,b,ltv\n${rows(30).replace(/,\d+(\.\d+)?$/gm, ',0')}\n`)], /column "ltv": the ZILN loss needs at least 2 training rows with ltv > 0, got 0; use --loss mse/],
+  ['a past-spend column that is not a feature', () => ['--data', csv('spend.csv', `a,b,ltv\n${rows(20)}\n`), '--past-spend', 'spent'], /--past-spend: "spent" is not a numeric feature column .*numeric columns: a, b/],
+  ['a single cross-validation fold', () => ['--data', 'x.csv', '--cv', '1'], /--cv: expected an integer ≥ 2/],
 ];
 
 describe('npm run train on bad input', () => {
@@ -70,6 +74,6 @@ describe('npm run train on bad input', () => {
     const out = join(dir, 'constant-model');
     const result = await run('npx', ['tsx', 'scripts/train.ts', '--data', data, '--out', out, '--hidden', '4', '--epochs', '2']);
     expect(result.stderr).toMatch(/warning: .*"?k"?.*constant/i);
-    expect(readdirSync(out).sort()).toEqual(['ltv.json', 'ltv.onnx', 'report.json', 'test-predictions.csv']);
+    expect(readdirSync(out).sort()).toEqual(['ltv.json', 'ltv.onnx', 'report.html', 'report.json', 'test-predictions.csv']);
   });
 });

@@ -2,47 +2,91 @@
  * Runs in Node before the workerd tests: scores the reference records with
  * onnxruntime-node on model/ltv.onnx, so that the worker (onnxruntime-web in
  * workerd, the real bundled files) is checked against an independent runtime.
+ * Also trains two tiny models, one per head (MSE and ZILN), on generated data, and
+ * scores them the same way: the worker's answers for each head are tested whatever
+ * head the shipped model has.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { TestProject } from 'vitest/node';
+import { generateCustomers, toCsv } from '../../scripts/data/generate.js';
+import { trainModel } from '../../scripts/pipeline/train-model.js';
+import type { LossName } from '../../scripts/train/objective.js';
 import { Encoder } from '../../src/spec/encode.js';
-import { parseManifest } from '../../src/spec/manifest.js';
-import { type Reference, referenceRecords } from './reference.js';
+import { type ModelManifest, parseManifest } from '../../src/spec/manifest.js';
+import { type HeadFixture, type Reference, type ReferenceCase, referenceRecords } from './reference.js';
 
 const modelDir = new URL('../../model/', import.meta.url);
 
 export default async function setup(project: TestProject): Promise<void> {
   const manifest = parseManifest(JSON.parse(await readFile(new URL('ltv.json', modelDir), 'utf8')));
+  const onnx = await readFile(new URL('ltv.onnx', modelDir));
+  const cases = await scoreRecords(manifest, onnx, referenceRecords(manifest.spec));
+  const { spec } = manifest;
+  const reference: Reference = {
+    name: manifest.name,
+    version: manifest.version,
+    input: spec.io.input,
+    output: spec.io.outputs[0]!,
+    outputs: spec.io.outputs,
+    width: new Encoder(spec).width,
+    cases,
+  };
+  project.provide('ltvReference', reference);
+  project.provide('headFixtures', { mse: await headFixture('mse'), ziln: await headFixture('ziln') });
+}
+
+/**
+ * A small model with the given head, trained on 600 generated customers (a second
+ * or so), scored on the reference records plus customers far outside the training
+ * range: every numeric feature ×1e6, at +1e30, and at −1e30.
+ */
+async function headFixture(loss: LossName): Promise<HeadFixture> {
+  const dir = mkdtempSync(join(tmpdir(), `ltv-fixture-${loss}-`));
+  try {
+    const data = join(dir, 'customers.csv');
+    writeFileSync(data, toCsv(generateCustomers({ rows: 600, seed: 5 })));
+    const out = join(dir, 'model');
+    await trainModel({ prepare: { data, id: 'customer_id', unit: 'USD' }, fit: { hidden: [16, 8], epochs: 4 }, out, loss });
+    const manifestJson: unknown = JSON.parse(readFileSync(join(out, 'ltv.json'), 'utf8'));
+    const manifest = parseManifest(manifestJson);
+    const onnx = readFileSync(join(out, 'ltv.onnx'));
+    const records = referenceRecords(manifest.spec, 8);
+    const typical = records[0]!.record;
+    const numericTimes = (f: (v: number) => number, name: string) => ({
+      name,
+      record: Object.fromEntries(Object.entries(typical).map(([k, v]) => [k, typeof v === 'number' ? f(v) : v])),
+    });
+    records.push(numericTimes((v) => v * 1e6, 'far outside: every numeric feature ×1e6'), numericTimes(() => 1e30, 'far outside: +1e30'), numericTimes(() => -1e30, 'far outside: −1e30'));
+    return { manifest: manifestJson, onnxBase64: onnx.toString('base64'), cases: await scoreRecords(manifest, onnx, records) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Encodes the records with the shared Encoder and runs them through onnxruntime-node: every output per record. */
+async function scoreRecords(manifest: ModelManifest, onnx: Uint8Array, records: { name: string; record: Record<string, number | string> }[]): Promise<ReferenceCase[]> {
   const { spec } = manifest;
   const encoder = new Encoder(spec);
-  const records = referenceRecords(spec);
   const rows = new Float32Array(records.length * encoder.width);
   const imputed = records.map(({ name, record }, i) => {
     const result = encoder.encodeInto(record, rows, i * encoder.width);
     if (result.errors.length > 0) throw new Error(`reference record "${name}" does not encode: ${JSON.stringify(result.errors)}`);
     return result.imputed;
   });
-
-  const session = await ort.InferenceSession.create(await readFile(new URL('ltv.onnx', modelDir)));
-  const [output] = spec.io.outputs;
+  const session = await ort.InferenceSession.create(onnx);
   const results = await session.run({ [spec.io.input]: new ort.Tensor('float32', rows, [records.length, encoder.width]) });
-  const ltv = results[output!]!.data as Float32Array;
   await session.release();
-
-  const reference: Reference = {
-    name: manifest.name,
-    version: manifest.version,
-    input: spec.io.input,
-    output: output!,
-    width: encoder.width,
-    cases: records.map(({ name, record }, i) => ({
-      name,
-      record,
-      imputed: imputed[i]!,
-      row: Array.from(rows.subarray(i * encoder.width, (i + 1) * encoder.width), (v) => (Number.isNaN(v) ? null : v)),
-      ltv: ltv[i]!,
-    })),
-  };
-  project.provide('ltvReference', reference);
+  const values = (name: string) => results[name]!.data as Float32Array;
+  return records.map(({ name, record }, i) => ({
+    name,
+    record,
+    imputed: imputed[i]!,
+    row: Array.from(rows.subarray(i * encoder.width, (i + 1) * encoder.width), (v) => (Number.isNaN(v) ? null : v)),
+    ltv: values(spec.io.outputs[0]!)[i]!,
+    outputs: Object.fromEntries(spec.io.outputs.map((output) => [output, values(output)[i]!])),
+  }));
 }

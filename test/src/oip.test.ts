@@ -35,7 +35,7 @@ describe('GET /v2/health/*', () => {
 });
 
 describe('GET /v2/models/{model_name}', () => {
-  it('describes the FP32 [N, F] input in the spec’s column order and the [N, 1] output', async () => {
+  it('describes the FP32 [N, F] input in the spec’s column order and the [N, 1] outputs', async () => {
     const response = await worker.request(`/v2/models/${name}`, { headers: auth() }, env);
     expect(response.status).toBe(200);
     const metadata = (await response.json()) as ModelMetadata;
@@ -44,7 +44,7 @@ describe('GET /v2/models/{model_name}', () => {
       versions: [reference.version],
       platform: 'onnxruntime_onnx',
       inputs: [{ name: input, datatype: 'FP32', shape: [-1, reference.width] }],
-      outputs: [{ name: output, datatype: 'FP32', shape: [-1, 1] }],
+      outputs: reference.outputs.map((o) => ({ name: o, datatype: 'FP32', shape: [-1, 1] })),
     });
     expect(metadata.inputs[0]!.parameters!.columns).toHaveLength(reference.width);
   });
@@ -108,7 +108,7 @@ describe('POST /v2/models/{model_name}/infer', () => {
 
   it('rejects an unknown output and an unknown member', async () => {
     const problem = await expectProblem(await infer({ ...tensor(rows.flat()), outputs: [{ name: 'churn' }] }), 400);
-    expect(problem.errors).toEqual([{ pointer: '/outputs/0/name', detail: `unknown output; the model outputs "${output}"` }]);
+    expect(problem.errors).toEqual([{ pointer: '/outputs/0/name', detail: `unknown output; the model outputs ${reference.outputs.map((o) => `"${o}"`).join(', ')}` }]);
     const extra = await expectProblem(await infer({ ...tensor(rows.flat()), extra: 1 }), 400);
     expect(extra.errors).toEqual([{ pointer: '/extra', detail: 'unknown member' }]);
   });

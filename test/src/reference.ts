@@ -15,6 +15,8 @@ export interface ReferenceCase {
   row: (number | null)[];
   /** onnxruntime-node's LTV for the row (float32, as a double). */
   ltv: number;
+  /** Every graph output for the row by name, `ltv` included. */
+  outputs: Record<string, number>;
 }
 
 export interface Reference {
@@ -23,13 +25,25 @@ export interface Reference {
   version: string;
   input: string;
   output: string;
+  /** Every graph output, in order. */
+  outputs: string[];
   width: number;
+  cases: ReferenceCase[];
+}
+
+/** A small trained model with one head, and onnxruntime-node's outputs for its reference records. */
+export interface HeadFixture {
+  /** The parsed ltv.json. */
+  manifest: unknown;
+  /** ltv.onnx, base64 (provided values must be JSON). */
+  onnxBase64: string;
   cases: ReferenceCase[];
 }
 
 declare module 'vitest' {
   interface ProvidedContext {
     ltvReference: Reference;
+    headFixtures: { mse: HeadFixture; ziln: HeadFixture };
   }
 }
 

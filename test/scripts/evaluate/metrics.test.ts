@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   averageRanks,
+  calibrationInTheLarge,
   decileMape,
   gini,
   mae,
@@ -10,6 +11,7 @@ import {
   regressionMetrics,
   rmse,
   spearman,
+  topDecileCapture,
 } from '../../../scripts/evaluate/metrics.js';
 
 const ACTUAL = [1, 2, 3, 4];
@@ -110,6 +112,8 @@ describe('regressionMetrics', () => {
       normalisedGini: 1,
       spearman: 1,
       decileMape: decileMape(ACTUAL, predicted),
+      topDecileCapture: 4 / 10, // the top place (predicted 5) is the customer with 4 of 10
+      calibration: 11 / 10,
     });
   });
 
@@ -117,5 +121,41 @@ describe('regressionMetrics', () => {
     expect(() => regressionMetrics([1, 2], [1])).toThrow('regressionMetrics: actual has 2 values and predicted 1');
     expect(() => regressionMetrics([], [])).toThrow('need the same, non-zero length');
     expect(() => regressionMetrics([1, 2, 3], [1, NaN, 3])).toThrow('regressionMetrics: predicted[1] is NaN');
+  });
+});
+
+describe('topDecileCapture', () => {
+  // 20 customers: one holds 50 of 100, the rest 50/19 each; the top decile is 2 customers.
+  const actual = Array.from({ length: 20 }, (_, i) => (i === 7 ? 50 : 50 / 19));
+
+  it('is the share of value held by the top ⌈n/10⌉ by prediction', () => {
+    const predicted = actual.map((_, i) => (i === 7 ? 100 : i)); // customer 7 first, then 19
+    expect(topDecileCapture(actual, predicted)).toBeCloseTo((50 + 50 / 19) / 100, 12);
+    const reversed = actual.map((_, i) => (i === 7 ? -1 : i)); // customer 7 last
+    expect(topDecileCapture(actual, reversed)).toBeCloseTo((2 * 50) / 19 / 100, 12);
+  });
+
+  it('gives a constant prediction exactly 0.1 (ties count by their share of places)', () => {
+    expect(topDecileCapture(actual, actual.map(() => 3))).toBeCloseTo(0.1, 12);
+    // A tie of 4 over the last 1 place of the top 2: 1/4 of the group's value.
+    expect(topDecileCapture([10, 0, 4, 4, 0, 0, 0, 0, 0, 2, 0, 0], [9, 1, 5, 5, 5, 5, 0, 0, 0, 0, 0, 0])).toBeCloseTo((10 + 8 / 4) / 20, 12);
+  });
+
+  it('is NaN when nobody spent anything', () => {
+    expect(topDecileCapture([0, 0, 0], [1, 2, 3])).toBeNaN();
+  });
+});
+
+describe('calibrationInTheLarge', () => {
+  it('is mean prediction over mean actual', () => {
+    expect(calibrationInTheLarge([1, 2, 3, 4], [2, 2, 2, 4])).toBeCloseTo(1, 12);
+    expect(calibrationInTheLarge([1, 2, 3, 4], [2, 4, 6, 8])).toBeCloseTo(2, 12);
+    expect(calibrationInTheLarge([0, 0], [1, 1])).toBeNaN();
+  });
+
+  it('is part of regressionMetrics with the top-decile capture', () => {
+    const m = regressionMetrics([0, 10, 0, 30], [1, 9, 2, 28]);
+    expect(m.calibration).toBeCloseTo(40 / 40, 12);
+    expect(m.topDecileCapture).toBeCloseTo(30 / 40, 12);
   });
 });

@@ -37,6 +37,13 @@ describe('trainModel', () => {
     expect(manifest.onnxSha256).toBe(sha256Hex(readFileSync(join(out, 'ltv.onnx'))));
     expect(manifest.spec.target).toMatchObject({ name: 'ltv_26w', unit: 'USD' });
     expect(manifest.hyperparameters.hidden).toEqual([32, 16]);
+    // The default head: ZILN, with its bounds recorded in the spec.
+    expect(manifest.head).toBe('ziln');
+    expect(manifest.hyperparameters.loss).toBe('ziln');
+    expect(manifest.spec.io.outputs).toEqual(['ltv', 'p_purchase', 'mu', 'sigma']);
+    const ziln = manifest.spec.target.ziln!;
+    expect(ziln.muMin).toBeLessThan(ziln.muMax);
+    expect(ziln.sigmaMax).toBeGreaterThan(ziln.sigmaFloor);
     for (const value of Object.values(manifest.metrics)) expect(Number.isFinite(value)).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(Object.keys(report.test)).toEqual(['model', 'mean', 'ridge']);
@@ -60,10 +67,13 @@ describe('trainModel', () => {
       const Tensor = runtime === 'onnxruntime-node' ? ortNode.Tensor : ortWeb.Tensor;
       const result = await session.run({ features: new Tensor('float32', prepared.test.raw, shape) });
       const ltv = result.ltv!.data as Float32Array;
-      written.forEach(([, , predicted], i) => {
-        // 1e-5 relative, with a 1e-4 USD floor for predictions at or near 0 (the final ReLU).
+      const pPurchase = result.p_purchase!.data as Float32Array;
+      written.forEach(([, , predicted, p], i) => {
+        // 1e-5 relative, with a 1e-4 USD floor for predictions near 0.
         const tolerance = 1e-5 * Math.abs(predicted!) + 1e-4;
         expect(Math.abs(ltv[i]! - predicted!), `${runtime}, test row ${i}`).toBeLessThanOrEqual(tolerance);
+        // ORT's Sigmoid is accurate to ~1e-7 absolute (see test/scripts/onnx/ziln-head-graph.test.ts).
+        expect(Math.abs(pPurchase[i]! - p!), `${runtime}, test row ${i} p_purchase`).toBeLessThanOrEqual(1e-6);
       });
     }
   });

@@ -16,6 +16,13 @@ function manifest(): ModelManifest {
   };
 }
 
+const zilnHead = () => ({ muShift: 3, muScale: 1, muMin: 0.5, muMax: 8.6, sigmaFloor: 0.05, sigmaMax: 1.2 });
+
+function zilnManifest(): ModelManifest {
+  const m = manifest();
+  return { ...m, head: 'ziln', spec: { ...m.spec, target: { ...m.spec.target, ziln: zilnHead() }, io: { input: 'features', outputs: ['ltv', 'p_purchase', 'mu', 'sigma'] } } };
+}
+
 describe('parseManifest', () => {
   it('accepts a well-formed manifest unchanged', () => {
     const m = manifest();
@@ -32,7 +39,21 @@ describe('parseManifest', () => {
     ['unknown type', (m) => { m.spec.features[0].type = 'text'; }, '/spec/features/0/type'],
     ['no outputs', (m) => { m.spec.io.outputs = []; }, '/spec/io/outputs'],
     ['target std not a number', (m) => { m.spec.target.std = 'x'; }, '/spec/target/std'],
+    ['unknown head', (m) => { m.head = 'huber'; }, '/head'],
+    ['ZILN bounds on an MSE head', (m) => { m.spec.target.ziln = zilnHead(); }, '/spec/target/ziln'],
+    ['a ZILN head without its bounds', (m) => { m.head = 'ziln'; m.spec.io.outputs = ['ltv', 'p_purchase', 'mu', 'sigma']; }, '/spec/target/ziln'],
+    ['a ZILN head with a non-finite bound', (m) => { Object.assign(m, zilnManifest()); m.spec.target.ziln.muMax = null; }, '/spec/target/ziln/muMax'],
+    ['a ZILN head with crossed σ bounds', (m) => { Object.assign(m, zilnManifest()); m.spec.target.ziln.sigmaMax = 0.01; }, '/spec/target/ziln'],
+    ['a ZILN head with the MSE outputs', (m) => { Object.assign(m, zilnManifest()); m.spec.io.outputs = ['ltv']; }, '/spec/io/outputs'],
   ];
+
+  it('accepts a ZILN manifest, and one written before heads existed (no head: MSE)', () => {
+    const ziln = zilnManifest();
+    expect(parseManifest(JSON.parse(JSON.stringify(ziln)))).toEqual(ziln);
+    const old = manifest();
+    expect('head' in old).toBe(false);
+    expect(parseManifest(old).head).toBeUndefined();
+  });
   for (const [what, mutate, path] of broken) {
     it(`names the path when ${what}`, () => {
       const m = manifest() as unknown as Record<string, any>;
