@@ -39,7 +39,7 @@ export function evaluationSet(candidateDir: string, candidate: ModelManifest, da
   const [header, ...data] = records;
   const predictionsFile = join(candidateDir, 'test-predictions.csv');
   const lines = readFileSync(predictionsFile, 'utf8').trim().split('\n');
-  if (lines[0] !== 'row,actual,predicted') throw new PromotionError(`${predictionsFile}: line 1: expected the header row,actual,predicted`);
+  if (!lines[0]?.startsWith('row,actual,predicted')) throw new PromotionError(`${predictionsFile}: line 1: expected a header starting row,actual,predicted`);
   const rows: string[][] = [];
   const actual = new Float64Array(lines.length - 1);
   lines.slice(1).forEach((line, i) => {
