@@ -5,5 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['test/scripts/vitest.config.ts', 'test/src/vitest.config.ts'],
+    // The worker logs one JSON line per request (src/http/request-log.ts); thousands of them would bury the report.
+    onConsoleLog: (log) => !log.includes('{"event":"request"'),
   },
 });

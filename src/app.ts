@@ -7,6 +7,9 @@ import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { requireBearerToken } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
+import { rateLimit } from './http/rate-limit.js';
+import { requestLog } from './http/request-log.js';
+import { workerVersionHeader } from './http/worker-version.js';
 import { corsFromConfig } from './http/cors.js';
 import { notFound, onError } from './http/errors.js';
 import { modelVersionHeader } from './http/model-version.js';
@@ -31,8 +34,11 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
 
   // 1. A request id, echoed in X-Request-Id and in every problem body, so a report can be matched to the logs.
   app.use(requestId());
+  // 1b. One JSON log line per request (route, status, versions, batch size, latency; no values).
+  app.use(requestLog(state.manifest?.version));
   // 2. The model version on every response, and headers that keep browsers and caches from misusing JSON.
   app.use(modelVersionHeader(state.manifest?.version));
+  app.use(workerVersionHeader());
   // (/docs is a page, with a policy of its own: src/routes/docs.ts.)
   app.use(except(['/docs', '/docs/*'], apiSecurityHeaders()));
   // 3. CORS for the configured origins; preflights are answered here, before auth.
@@ -41,6 +47,8 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   app.use('/v1/segment', segmentCors());
   // 4. Oversized bodies are refused before anything reads them.
   app.use(limitBody());
+  // 4b. Per-caller rate limit (token or client IP): 429 with Retry-After.
+  app.use(rateLimit());
   // 5. Bearer token for scoring and model metadata.
   const auth = requireBearerToken();
   for (const path of PROTECTED_PATHS) app.use(path, except(PUBLIC_PATHS, auth));

@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { readConfig } from '../config.js';
+import { workerVersion } from '../http/worker-version.js';
 import { throwOnInvalid } from '../http/validation.js';
 import type { ModelState } from '../inference/model.js';
 import { ModelInfoSchema } from '../schemas/model.js';
@@ -20,7 +21,7 @@ const route = createRoute({
   security: bearerSecurity,
   responses: {
     200: { description: 'The model’s manifest and this deployment’s limits.', content: { 'application/json': { schema: ModelInfoSchema } } },
-    ...problems(401, 503),
+    ...problems(401, 429, 503),
   },
 });
 
@@ -30,6 +31,10 @@ export function modelRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     const manifest = state.manifest ?? readyModel(state).manifest;
     const { maxBatch, maxBodyBytes } = readConfig(c.env);
     const { format: _format, onnxSha256: _onnxSha256, ...described } = manifest;
-    return c.json({ ...described, inputColumns: columnNames(manifest.spec), limits: { maxBatch, maxBodyBytes } }, 200);
+    const version = workerVersion(c.env);
+    return c.json(
+      { ...described, inputColumns: columnNames(manifest.spec), limits: { maxBatch, maxBodyBytes }, ...(version === undefined ? {} : { workerVersion: version }) },
+      200,
+    );
   });
 }

@@ -16,6 +16,7 @@ import { bearerSecurity, problems } from '../schemas/problem.js';
 import { columnNames, encodedWidth } from '../spec/feature-spec.js';
 import type { AppEnv } from '../types.js';
 import { readInputTensor } from './oip-tensor.js';
+import { workerVersion } from '../http/worker-version.js';
 import { predictTimed, readyModel, requireReadyModel } from './serving.js';
 
 /** The model name when even ltv.json could not be read. */
@@ -27,14 +28,14 @@ const live = createRoute({
   method: 'get',
   path: '/v2/health/live',
   summary: 'Liveness: the worker answers',
-  responses: { 200: json(LiveSchema, 'Live.') },
+  responses: { 200: json(LiveSchema, 'Live.'), ...problems(429) },
 });
 
 const ready = createRoute({
   method: 'get',
   path: '/v2/health/ready',
   summary: 'Readiness: the model is loaded and can score',
-  responses: { 200: json(ReadySchema, 'Ready.'), 503: json(ReadySchema, 'Not ready: the model failed to load.') },
+  responses: { 200: json(ReadySchema, 'Ready.'), 503: json(ReadySchema, 'Not ready: the model failed to load.'), ...problems(429) },
 });
 
 const modelReady = createRoute({
@@ -42,7 +43,7 @@ const modelReady = createRoute({
   path: '/v2/models/{model_name}/ready',
   summary: 'Readiness of one model',
   request: { params: ModelNameParamSchema },
-  responses: { 200: json(ReadySchema, 'Ready.'), 503: json(ReadySchema, 'Not ready.'), ...problems(404) },
+  responses: { 200: json(ReadySchema, 'Ready.'), 503: json(ReadySchema, 'Not ready.'), ...problems(404, 429) },
 });
 
 const metadata = createRoute({
@@ -51,7 +52,7 @@ const metadata = createRoute({
   summary: 'Model metadata: input and output tensors',
   security: bearerSecurity,
   request: { params: ModelNameParamSchema },
-  responses: { 200: json(ModelMetadataSchema, 'The model’s tensors.'), ...problems(401, 404, 503) },
+  responses: { 200: json(ModelMetadataSchema, 'The model’s tensors.'), ...problems(401, 404, 429, 503) },
 });
 
 const inferRoute = (state: ModelState) =>
@@ -65,7 +66,7 @@ const inferRoute = (state: ModelState) =>
     params: ModelNameParamSchema,
     body: { required: true, content: { 'application/json': { schema: InferRequestSchema } } },
   },
-  responses: { 200: json(InferResponseSchema, 'The requested output tensors (all of them by default: ltv, and for a ZILN model p_purchase, mu, sigma), [N, 1] each.'), ...problems(400, 401, 404, 413, 415, 503) },
+  responses: { 200: json(InferResponseSchema, 'The requested output tensors (all of them by default: ltv, and for a ZILN model p_purchase, mu, sigma), [N, 1] each.'), ...problems(400, 401, 404, 413, 415, 429, 503) },
   });
 
 export function oipRoutes(state: ModelState): OpenAPIHono<AppEnv> {
@@ -75,7 +76,12 @@ export function oipRoutes(state: ModelState): OpenAPIHono<AppEnv> {
       throw new ProblemException(404, { detail: `No model named ${JSON.stringify(requested.slice(0, 100))}; this server serves "${name}".` });
     }
   };
-  const readiness = (c: Context) => (state.ready ? c.json({ ready: true }, 200) : c.json({ ready: false }, 503));
+  // The Workers version rides along, so a health probe during a gradual deployment says which version answered.
+  const readiness = (c: Context) => {
+    const version = workerVersion(c.env as Partial<Env>);
+    const body = version === undefined ? {} : { workerVersion: version };
+    return state.ready ? c.json({ ready: true, ...body }, 200) : c.json({ ready: false, ...body }, 503);
+  };
 
   return new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })
     .openapi(live, (c) => c.json({ live: true }, 200))

@@ -31,7 +31,7 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     },
     responses: {
       200: { description: 'One prediction per customer, in input order.', content: { 'application/json': { schema: ScoreResponseSchema } } },
-      ...problems(400, 401, 413, 415, 503),
+      ...problems(400, 401, 413, 415, 429, 503),
     },
   });
 

@@ -4,6 +4,8 @@
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { ProblemException } from '../http/problem.js';
+import { writePredictionStats } from '../http/prediction-stats.js';
+import { noteBatch } from '../http/request-log.js';
 import { addServerTiming } from '../http/server-timing.js';
 import type { LoadedModel, ModelOutputs, ModelState } from '../inference/model.js';
 
@@ -25,10 +27,16 @@ export const requireReadyModel = (state: ModelState): MiddlewareHandler => {
   };
 };
 
-/** Every graph output per encoded row (`ltv` first), with the inference time as a Server-Timing entry. */
+/**
+ * Every graph output per encoded row (`ltv` first), with the inference time as a Server-Timing
+ * entry; the batch size goes to the request log, aggregates of the LTV to Analytics Engine.
+ */
 export async function predictTimed(c: Context, model: LoadedModel, rows: Float32Array, count: number): Promise<ModelOutputs> {
+  noteBatch(c, count);
   const start = performance.now();
   const outputs = await model.predictOutputs(rows, count);
+  const ltv = outputs[model.manifest.spec.io.outputs[0]!];
+  if (ltv !== undefined) writePredictionStats(c, model.manifest.version, ltv);
   addServerTiming(c, 'inference', performance.now() - start, `ONNX Runtime, ${count} row${count === 1 ? '' : 's'}`);
   return outputs;
 }

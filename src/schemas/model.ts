@@ -3,6 +3,7 @@
  * model's identity and training metrics, the encoded columns and the limits.
  */
 import { z } from '@hono/zod-openapi';
+import { WorkerVersionSchema } from './worker-version.js';
 
 const TransformSchema = z.object({ impute: z.number(), min: z.number(), max: z.number(), mean: z.number(), std: z.number() });
 
@@ -33,5 +34,6 @@ export const ModelInfoSchema = z
     }),
     inputColumns: z.array(z.string()).openapi({ description: 'Encoded column names in tensor order, for POST /v2/models/{model_name}/infer.' }),
     limits: z.object({ maxBatch: z.number().int(), maxBodyBytes: z.number().int() }),
+    workerVersion: WorkerVersionSchema.optional().openapi({ description: 'The Workers version serving this request.' }),
   })
   .openapi('ModelInfo');

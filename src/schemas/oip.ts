@@ -4,9 +4,10 @@
  * (snake_case), not this API's own style.
  */
 import { z } from '@hono/zod-openapi';
+import { WorkerVersionSchema } from './worker-version.js';
 
 export const LiveSchema = z.object({ live: z.boolean() }).openapi('ServerLive');
-export const ReadySchema = z.object({ ready: z.boolean() }).openapi('Ready');
+export const ReadySchema = z.object({ ready: z.boolean(), workerVersion: WorkerVersionSchema.optional() }).openapi('Ready');
 
 export const ModelNameParamSchema = z.object({
   model_name: z.string().openapi({ param: { name: 'model_name', in: 'path' }, example: 'ltv' }),

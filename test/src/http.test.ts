@@ -198,7 +198,7 @@ describe('a worker whose model failed to load', () => {
   it('is live but not ready', async () => {
     expect((await notReady.request('/v2/health/live', {}, env)).status).toBe(200);
     const ready = await notReady.request('/v2/health/ready', {}, env);
-    expect([ready.status, await ready.json()]).toEqual([503, { ready: false }]);
+    expect([ready.status, await ready.json()]).toEqual([503, { ready: false, workerVersion: expect.objectContaining({ id: expect.any(String) }) }]);
     expect((await notReady.request(`/v2/models/${reference.name}/ready`, {}, env)).status).toBe(503);
   });
 

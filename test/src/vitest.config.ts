@@ -19,7 +19,17 @@ export default defineProject({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: `${root}wrangler.toml` },
-      miniflare: { bindings: { API_TOKEN, ALLOWED_ORIGINS: 'https://app.example.com' } },
+      miniflare: {
+        bindings: {
+          API_TOKEN,
+          ALLOWED_ORIGINS: 'https://app.example.com',
+          // Property-test seed and run count (test/support/fc-settings.ts), passed from the shell.
+          ...(process.env.FC_SEED === undefined ? {} : { FC_SEED: process.env.FC_SEED }),
+          ...(process.env.FC_RUNS === undefined ? {} : { FC_RUNS: process.env.FC_RUNS }),
+        },
+        // A limiter small enough to trip in a test (test/src/http/rate-limit.test.ts), beside wrangler.toml's RATE_LIMITER.
+        ratelimits: { TEST_RATE_LIMITER: { namespace_id: '9001', simple: { limit: 3, period: 10 } } },
+      },
     }),
   ],
   test: {
