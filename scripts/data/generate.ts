@@ -44,6 +44,7 @@
  */
 import { Rng } from '../train/rng.js';
 import { formatCsvRecord } from './csv.js';
+import { cumulative, draw } from './sampling.js';
 
 export const HORIZON_WEEKS = 26;
 export const TARGET = 'ltv_26w';
@@ -259,17 +260,6 @@ function round6(x: number): number {
   return Number(x.toPrecision(6));
 }
 
-function cumulative(weights: readonly number[]): number[] {
-  const total = weights.reduce((s, w) => s + w, 0);
-  let running = 0;
-  return weights.map((w) => (running += w / total));
-}
-
-function draw(rng: Rng, cdf: readonly number[]): number {
-  const u = rng.next();
-  const index = cdf.findIndex((c) => u < c);
-  return index < 0 ? cdf.length - 1 : index;
-}
 
 function exponential(rng: Rng): number {
   return -Math.log(1 - rng.next());

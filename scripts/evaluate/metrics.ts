@@ -151,13 +151,30 @@ export function averageRanks(values: Values): Float64Array {
  */
 export function decileMape(actual: Values, predicted: Values): number {
   checkPair('decileMape', actual, predicted);
-  const n = actual.length;
-  const order = sortedDescending(predicted);
   let sum = 0;
   let used = 0;
-  for (let b = 0; b < 10; b++) {
-    const start = Math.floor((b * n) / 10);
-    const end = Math.floor(((b + 1) * n) / 10);
+  for (const bucket of predictionBuckets(actual, predicted, 10)) {
+    if (bucket.actual === 0) continue;
+    sum += Math.abs(bucket.predicted - bucket.actual) / Math.abs(bucket.actual);
+    used++;
+  }
+  return used === 0 ? NaN : sum / used;
+}
+
+/**
+ * Mean predicted and mean actual per bucket of customers sorted by prediction descending
+ * (ties kept in input order), `count` buckets of near-equal size (bucket b holds positions
+ * ⌊b·n/count⌋ … ⌊(b+1)·n/count⌋ − 1), highest first; empty buckets (n < count) are skipped.
+ * The layout of decileMape and of the report's decile chart.
+ */
+export function predictionBuckets(actual: Values, predicted: Values, count: number): { predicted: number; actual: number }[] {
+  checkPair('predictionBuckets', actual, predicted);
+  const n = actual.length;
+  const order = sortedDescending(predicted);
+  const out: { predicted: number; actual: number }[] = [];
+  for (let b = 0; b < count; b++) {
+    const start = Math.floor((b * n) / count);
+    const end = Math.floor(((b + 1) * n) / count);
     if (end === start) continue;
     let sumActual = 0;
     let sumPredicted = 0;
@@ -165,11 +182,9 @@ export function decileMape(actual: Values, predicted: Values): number {
       sumActual += actual[order[k]!]!;
       sumPredicted += predicted[order[k]!]!;
     }
-    if (sumActual === 0) continue;
-    sum += Math.abs(sumPredicted - sumActual) / Math.abs(sumActual); // the 1/size cancels
-    used++;
+    out.push({ predicted: sumPredicted / (end - start), actual: sumActual / (end - start) });
   }
-  return used === 0 ? NaN : sum / used;
+  return out;
 }
 
 /**

@@ -23,6 +23,7 @@
  * The generator stops at exactly `lines` lines (the last customer may be cut short).
  */
 import { COUNTRIES } from '../data/generate.js';
+import { cumulative, draw } from '../data/sampling.js';
 import { Rng } from '../train/rng.js';
 
 export const LOG_START = '2022-01-01';
@@ -122,14 +123,3 @@ function geometric(rng: Rng, mean: number): number {
   return Math.floor(Math.log(1 - rng.next()) / Math.log(mean / (mean + 1)));
 }
 
-function cumulative(weights: readonly number[]): number[] {
-  const total = weights.reduce((s, w) => s + w, 0);
-  let running = 0;
-  return weights.map((w) => (running += w / total));
-}
-
-function draw(rng: Rng, cdf: readonly number[]): number {
-  const u = rng.next();
-  const index = cdf.findIndex((c) => u < c);
-  return index < 0 ? cdf.length - 1 : index;
-}

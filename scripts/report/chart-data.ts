@@ -4,7 +4,7 @@
  * arrays ready for uPlot: x first, then one array per series, x ascending.
  */
 import type { EpochRecord } from '../train/fit.js';
-import { type Values, checkPair, sortedDescending } from '../evaluate/metrics.js';
+import { type Values, checkPair, predictionBuckets, sortedDescending } from '../evaluate/metrics.js';
 import { buyers, rocCurve } from '../evaluate/purchase.js';
 
 export interface LossChart {
@@ -34,7 +34,7 @@ export interface DecileChart {
  * ⌊b·n/10⌋ … ⌊(b+1)·n/10⌋ − 1), so the chart shows what that number summarises.
  */
 export function decileChart(actual: Values, predicted: Values): DecileChart {
-  const buckets = quantileBuckets(actual, predicted, 10);
+  const buckets = predictionBuckets(actual, predicted, 10);
   return { decile: buckets.map((_, b) => b + 1), meanPredicted: buckets.map((b) => b.predicted), meanActual: buckets.map((b) => b.actual) };
 }
 
@@ -48,7 +48,7 @@ export interface CalibrationChart {
 
 /** Bins of equal size by prediction (20 by default), lowest first: mean actual against mean predicted. */
 export function calibrationChart(actual: Values, predicted: Values, bins = 20): CalibrationChart {
-  const buckets = quantileBuckets(actual, predicted, Math.min(bins, actual.length)).reverse();
+  const buckets = predictionBuckets(actual, predicted, Math.min(bins, actual.length)).reverse();
   const meanPredicted = buckets.map((b) => b.predicted);
   return { meanPredicted, meanActual: buckets.map((b) => b.actual), ideal: [...meanPredicted] };
 }
@@ -147,25 +147,4 @@ export function rocChart(actual: Values, pPurchase: Values, limit = 500): RocCha
 function thin(n: number, limit: number): number[] {
   if (n <= limit) return Array.from({ length: n }, (_, i) => i);
   return Array.from({ length: limit }, (_, i) => Math.round((i * (n - 1)) / (limit - 1)));
-}
-
-/** Equal-size buckets by prediction, highest first (the decileMape layout); empty buckets are skipped. */
-function quantileBuckets(actual: Values, predicted: Values, count: number): { predicted: number; actual: number }[] {
-  checkPair('quantileBuckets', actual, predicted);
-  const n = actual.length;
-  const order = sortedDescending(predicted);
-  const out: { predicted: number; actual: number }[] = [];
-  for (let b = 0; b < count; b++) {
-    const start = Math.floor((b * n) / count);
-    const end = Math.floor(((b + 1) * n) / count);
-    if (end === start) continue;
-    let sumActual = 0;
-    let sumPredicted = 0;
-    for (let k = start; k < end; k++) {
-      sumActual += actual[order[k]!]!;
-      sumPredicted += predicted[order[k]!]!;
-    }
-    out.push({ predicted: sumPredicted / (end - start), actual: sumActual / (end - start) });
-  }
-  return out;
 }
