@@ -69,7 +69,7 @@ export function reportCharts(input: ChartInput): ChartSpec[] {
     {
       id: 'loss',
       title: 'Training and validation loss by epoch',
-      note: 'Loss on the standardised target; the weights kept are those of the lowest validation loss.',
+      note: 'The training objective (ZILN: negative log-likelihood per customer; MSE: squared error on the standardised target); the weights kept are those of the lowest validation loss.',
       xLabel: 'epoch',
       yLabel: 'loss',
       x: loss.epoch,
