@@ -16,15 +16,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseManifest } from '../../src/spec/manifest.js';
+import { typicalCustomer } from '../../src/spec/typical-customer.js';
+import { median } from './stats.js';
 import { cpuMs, dist, distModules, root, startWorker, workerdPids } from './workerd.js';
 
 const token = randomBytes(16).toString('hex');
 
 function customer(): Record<string, number | string> {
-  const manifest = parseManifest(JSON.parse(readFileSync(join(root, 'model', 'ltv.json'), 'utf8')));
-  const c: Record<string, number | string> = {};
-  for (const f of manifest.spec.features) c[f.name] = f.type === 'numeric' ? f.transform.impute : f.levels[0]!;
-  return c;
+  return typicalCustomer(parseManifest(JSON.parse(readFileSync(join(root, 'model', 'ltv.json'), 'utf8'))));
 }
 
 type Step = { label: string; path: string; init?: () => RequestInit };
@@ -53,12 +52,6 @@ async function run(steps: Step[], empty: boolean): Promise<Map<string, number>> 
   } finally {
     await mf.dispose();
   }
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 async function main(): Promise<void> {

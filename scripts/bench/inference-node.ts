@@ -15,7 +15,7 @@ import * as native from 'onnxruntime-node';
 import * as web from 'onnxruntime-web';
 import { Encoder } from '../../src/spec/encode.js';
 import { parseManifest } from '../../src/spec/manifest.js';
-import { median } from './first-request.js';
+import { median } from './stats.js';
 import { root } from './workerd.js';
 
 interface Runner {

@@ -27,17 +27,11 @@
  * from serving.
  */
 import type { ModelManifest } from '../spec/manifest.js';
+import { typicalCustomer } from '../spec/typical-customer.js';
 
 /** What the warm-up needs of the Hono app: its fetch. */
 export interface FetchHandler {
   fetch(request: Request, env: Env): Response | Promise<Response>;
-}
-
-/** A customer with every feature at its imputation value (numeric) or first level (categorical). */
-export function typicalCustomer(manifest: ModelManifest): Record<string, number | string> {
-  const customer: Record<string, number | string> = {};
-  for (const f of manifest.spec.features) customer[f.name] = f.type === 'numeric' ? f.transform.impute : f.levels[0]!;
-  return customer;
 }
 
 /** Sends a scoring request (both APIs) and a health check through `app`; returns the statuses seen. */
