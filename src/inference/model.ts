@@ -91,8 +91,9 @@ class ServedModel implements LoadedModel {
    * a finite value, so that a model that loads but cannot score is "not ready"
    * rather than a 500 on every request. (It does not make the first request as
    * fast as the later ones, nor does any number of runs here: the first run inside
-   * a request still costs ~10 ms of CPU, later ones well under 1 ms, after a full
-   * GC that lands on the first request; see BENCHMARKS.md, "First request".)
+   * a request still costs ~10 ms of CPU, later ones well under 1 ms: V8 flushes
+   * ORT's Liftoff code on a memory-pressure signal after start-up and the first
+   * run recompiles ~160 functions; see BENCHMARKS.md, "First request".)
    */
   async warmUp(): Promise<void> {
     await this.predict(new Float32Array(this.width).fill(Number.NaN), 1);
