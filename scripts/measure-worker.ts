@@ -15,54 +15,21 @@
  * Progress goes to stderr, results to stdout.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Miniflare, convertV4MiniflareOptions } from 'miniflare';
+import type { Miniflare } from 'miniflare';
+import { type WorkerModule as Module, distModules, startWorker as startWith } from './bench/workerd.js';
 import { parseManifest } from '../src/spec/manifest.js';
+import { typicalCustomer } from '../src/spec/typical-customer.js';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const dist = join(root, 'dist');
 const token = randomBytes(16).toString('hex');
 
-interface Module {
-  type: 'ESModule' | 'CompiledWasm' | 'Data';
-  path: string;
-}
-
-/** dist/ as worker modules: index.js first, then the .wasm and the model it imports. */
-function distModules(): Module[] {
-  if (!existsSync(join(dist, 'index.js'))) throw new Error('dist/index.js is missing: run `npm run build` first');
-  const types: Record<string, Module['type']> = { '.js': 'ESModule', '.wasm': 'CompiledWasm', '.onnx': 'Data' };
-  return readdirSync(dist)
-    .flatMap((name) => {
-      const type = types[name.slice(name.lastIndexOf('.'))];
-      return type === undefined ? [] : [{ type, path: join(dist, name) }];
-    })
-    .sort((a, b) => Number(b.path.endsWith('index.js')) - Number(a.path.endsWith('index.js')));
-}
-
-function compatibilityDate(): string {
-  const match = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(join(root, 'wrangler.toml'), 'utf8'));
-  if (match === null) throw new Error('wrangler.toml has no compatibility_date');
-  return match[1]!;
-}
-
+/** The built worker with this run's token; its own log lines are progress, not results. */
 function startWorker(modules: Module[], extra: { inspectorPort?: number } = {}): Miniflare {
-  return new Miniflare(
-    convertV4MiniflareOptions({
-      name: 'ltv-edge',
-      compatibilityDate: compatibilityDate(),
-      modulesRoot: dist,
-      modules,
-      bindings: { API_TOKEN: token },
-      host: '127.0.0.1',
-      port: 0,
-      // The worker's own log lines are progress, not results.
-      handleStructuredLogs: ({ message }: { message: string }) => console.error(`  [worker] ${message.trim()}`),
-      ...extra,
-    }),
-  );
+  return startWith(modules, token, { ...extra, onLog: (message) => console.error(`  [worker] ${message}`) });
 }
 
 /**
@@ -77,16 +44,7 @@ async function baseline(modules: Module[], withWasm: boolean): Promise<number> {
     : 'export default { fetch() { return new Response("ok"); } };';
   const entry = { type: 'ESModule' as const, path: join(dist, '__measure_baseline.js'), contents: script };
   const start = performance.now();
-  const mf = new Miniflare(
-    convertV4MiniflareOptions({
-      name: 'baseline',
-      compatibilityDate: compatibilityDate(),
-      modulesRoot: dist,
-      modules: withWasm && wasm !== undefined ? [entry, wasm] : [entry],
-      host: '127.0.0.1',
-      port: 0,
-    }),
-  );
+  const mf = startWith(withWasm && wasm !== undefined ? [entry, wasm] : [entry], token);
   try {
     const base = await mf.ready;
     await (await fetch(base)).text();
@@ -96,12 +54,10 @@ async function baseline(modules: Module[], withWasm: boolean): Promise<number> {
   }
 }
 
-/** A customer with every feature at its imputation value (numeric) or first level (categorical). */
+/** The typical customer of the shipped model, and the model's version. */
 function exampleCustomer(): { customer: Record<string, number | string>; version: string } {
   const manifest = parseManifest(JSON.parse(readFileSync(join(root, 'model', 'ltv.json'), 'utf8')));
-  const customer: Record<string, number | string> = {};
-  for (const f of manifest.spec.features) customer[f.name] = f.type === 'numeric' ? f.transform.impute : f.levels[0]!;
-  return { customer, version: manifest.version };
+  return { customer: typicalCustomer(manifest), version: manifest.version };
 }
 
 async function timed(url: string, init?: RequestInit): Promise<{ ms: number; status: number; response: Response; body: string }> {

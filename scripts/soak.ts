@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
   await session.release();
 
   const token = randomBytes(16).toString('hex');
-  const worker = await startLocalWorker(root, token, (message) => {
+  const worker = await startLocalWorker(token, (message) => {
     if (!message.includes('"event":"request"')) process.stderr.write(`  [worker] ${message}\n`);
   });
   const mix = requestMix(token, records, manifest.spec, encoder.width);

@@ -38,17 +38,29 @@ export function compatibilityDate(): string {
   return match[1]!;
 }
 
-export function startWorker(modules: WorkerModule[], token: string, extra: { inspectorPort?: number } = {}): Miniflare {
+export interface StartOptions {
+  inspectorPort?: number;
+  /** Bindings beyond API_TOKEN (vars; the built worker reads wrangler.toml's defaults otherwise). */
+  bindings?: Record<string, string | number>;
+  ratelimits?: Record<string, { namespace_id: string; simple: { limit: number; period: 10 | 60 } }>;
+  /** Where the worker's console lines go; default: stderr when BENCH_WORKER_LOGS is set, else nowhere. */
+  onLog?: (message: string) => void;
+}
+
+/** The one way the scripts (bench, measure:worker, soak) run the built worker in local workerd. */
+export function startWorker(modules: WorkerModule[], token: string, options: StartOptions = {}): Miniflare {
+  const { bindings = {}, onLog, ...extra } = options;
+  const log = onLog ?? ((message: string) => { if (process.env.BENCH_WORKER_LOGS) console.error('  [worker] ' + message); });
   return new Miniflare(
     convertV4MiniflareOptions({
       name: 'ltv-edge',
       compatibilityDate: compatibilityDate(),
       modulesRoot: dist,
       modules,
-      bindings: { API_TOKEN: token },
+      bindings: { API_TOKEN: token, ...bindings },
       host: '127.0.0.1',
       port: 0,
-      handleStructuredLogs: ({ message }: { message: string }) => { if (process.env.BENCH_WORKER_LOGS) console.error('  [worker] ' + message.trim()); },
+      handleStructuredLogs: ({ message }: { message: string }) => log(message.trim()),
       ...extra,
     }),
   );
