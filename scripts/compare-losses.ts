@@ -14,11 +14,11 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { UsageError, intListOption, intOption, listOption, numberOption } from './cli/args.js';
+import { UsageError, intListOption, listOption } from './cli/args.js';
+import { FIT_OPTION_NAMES, fitOptions } from './cli/fit-options.js';
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
 import { prepareData } from './data/prepare.js';
-import { DEFAULT_DROPOUT } from './pipeline/train-model.js';
 import { type RunResult, runBaselines, runLoss } from './compare/loss-runs.js';
 import { comparisonTable } from './compare/table.js';
 import { TrainingDivergedError } from './train/fit.js';
@@ -29,7 +29,7 @@ function main(argv: string[]): void {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'split', 'id', 'target', 'past-spend', 'seeds', 'losses', 'results', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'patience']
+      ['data', 'split', 'id', 'target', 'past-spend', 'seeds', 'losses', 'results', ...FIT_OPTION_NAMES]
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -39,14 +39,7 @@ function main(argv: string[]): void {
     return loss as LossName;
   });
   const seeds = intListOption('seeds', v.seeds, [42, 7, 123]);
-  const fit = {
-    hidden: intListOption('hidden', v.hidden, [500, 100]),
-    epochs: intOption('epochs', v.epochs, 100, 1),
-    batchSize: intOption('batch-size', v['batch-size'], 256, 1),
-    lr: numberOption('lr', v.lr, 1e-3, 0),
-    dropout: numberOption('dropout', v.dropout, DEFAULT_DROPOUT, 0, 0.99),
-    patience: intOption('patience', v.patience, 10, 1),
-  };
+  const fit = fitOptions(v);
 
   const table = basename(v.data, '.csv');
   const data = prepareData({ data: v.data, split: v.split, id: v.id, target: v.target });

@@ -8,12 +8,13 @@
  * `--kernels reference` trains on the plain TypeScript loops instead of WebAssembly SIMD.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, intListOption, intOption, kernelsOption, listOption, numberOption } from './cli/args.js';
+import { UsageError, intOption, listOption, numberOption } from './cli/args.js';
+import { FIT_OPTION_NAMES, fitOptions } from './cli/fit-options.js';
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
 import { TrainingDivergedError } from './train/fit.js';
 import { LOSS_NAMES, type LossName } from './train/objective.js';
-import { DEFAULT_DROPOUT, DEFAULT_LOSS, type TrainConfig, trainModel } from './pipeline/train-model.js';
+import { DEFAULT_LOSS, type TrainConfig, trainModel } from './pipeline/train-model.js';
 import { endProgress, epochReporter } from './report/progress.js';
 import { summaryTable } from './report/summary.js';
 
@@ -22,7 +23,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', 'hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'unit', 'clip', 'max-levels', 'name', 'loss', 'kernels', 'past-spend', 'cv', 'tier-quantiles']
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', ...FIT_OPTION_NAMES, 'unit', 'clip', 'max-levels', 'name', 'loss', 'past-spend', 'cv', 'tier-quantiles']
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -55,14 +56,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     },
     fit: {
       seed,
-      hidden: intListOption('hidden', v.hidden, [500, 100]),
-      epochs: intOption('epochs', v.epochs, 100, 1),
-      batchSize: intOption('batch-size', v['batch-size'], 256, 1),
-      lr: numberOption('lr', v.lr, 1e-3, 0),
-      dropout: numberOption('dropout', v.dropout, DEFAULT_DROPOUT, 0, 0.99),
-      l2: numberOption('l2', v.l2, 0, 0),
-      patience: intOption('patience', v.patience, 10, 1),
-      kernels: kernelsOption(v.kernels),
+      ...fitOptions(v),
     },
     evaluation: {
       pastSpend: v['past-spend'],
