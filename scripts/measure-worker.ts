@@ -19,12 +19,11 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Miniflare } from 'miniflare';
-import { type WorkerModule as Module, distModules, startWorker as startWith } from './bench/workerd.js';
+import { type WorkerModule as Module, dist, distModules, startWorker as startWith } from './bench/workerd.js';
 import { parseManifest } from '../src/spec/manifest.js';
 import { typicalCustomer } from '../src/spec/typical-customer.js';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
-const dist = join(root, 'dist');
 const token = randomBytes(16).toString('hex');
 
 /** The built worker with this run's token; its own log lines are progress, not results. */

@@ -15,18 +15,23 @@ export const root = resolve(dirname(new URL(import.meta.url).pathname), '..', '.
 export const dist = process.env.BENCH_DIST ?? join(root, 'dist');
 
 export interface WorkerModule {
-  type: 'ESModule' | 'CompiledWasm' | 'Data';
+  type: 'ESModule' | 'CompiledWasm' | 'Data' | 'Text';
   path: string;
   contents?: string;
 }
 
-/** dist/ as worker modules: index.js first, then the .wasm and the model it imports. */
+/**
+ * dist/ as worker modules, typed as wrangler uploads them: index.js (the bundle) first, then
+ * what it imports by wrangler.toml's rules: ORT's .wasm (CompiledWasm), the model (Data) and
+ * Swagger UI's .js and .css (Text). wrangler bundles every other JavaScript into index.js, so
+ * another .js file in dist/ is there only because a Text rule matched it.
+ */
 export function distModules(): WorkerModule[] {
   if (!existsSync(join(dist, 'index.js'))) throw new Error('dist/index.js is missing: run `npm run build` first');
-  const types: Record<string, WorkerModule['type']> = { '.js': 'ESModule', '.wasm': 'CompiledWasm', '.onnx': 'Data' };
+  const types: Record<string, WorkerModule['type']> = { '.js': 'Text', '.css': 'Text', '.wasm': 'CompiledWasm', '.onnx': 'Data' };
   return readdirSync(dist)
     .flatMap((name) => {
-      const type = types[name.slice(name.lastIndexOf('.'))];
+      const type = name === 'index.js' ? 'ESModule' : types[name.slice(name.lastIndexOf('.'))];
       return type === undefined || name.startsWith('__') ? [] : [{ type, path: join(dist, name) }];
     })
     .sort((a, b) => Number(b.path.endsWith('index.js')) - Number(a.path.endsWith('index.js')));
