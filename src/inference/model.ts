@@ -87,18 +87,30 @@ class ServedModel implements LoadedModel {
   }
 
   /**
-   * One all-missing row through the graph at load: proves that it runs and gives
-   * a finite value, so that a model that loads but cannot score is "not ready"
-   * rather than a 500 on every request. (It does not make the first request as
-   * fast as the later ones, nor does any number of runs here: the first run inside
-   * a request still costs ~10 ms of CPU, later ones well under 1 ms: V8 flushes
-   * ORT's Liftoff code on a memory-pressure signal after start-up and the first
-   * run recompiles ~160 functions; see BENCHMARKS.md, "First request".)
+   * The graph run at load, WARM_UP_RUNS times on one all-missing row. The first run
+   * proves that the graph runs and gives a finite value, so that a model that loads
+   * but cannot score is "not ready" rather than a 500 on every request.
+   *
+   * The other runs are for the first real request. After start-up, workerd gives V8
+   * a memory-pressure signal and V8 drops the baseline (Liftoff) machine code of every
+   * WebAssembly function that has not been optimised (TurboFan code is kept), so the
+   * first run inside a request recompiled ~200 of ORT's functions: 12.6 ms of
+   * compilation, ~22 ms of CPU for that request against ~5 ms for the next. V8
+   * optimises a function once it has spent a budget of executed code, and ORT's
+   * per-run functions spend a little of it per run: 300 runs optimised none of them,
+   * 3000 optimise nearly all (58 small ones, 1.2 ms, are still recompiled), and the
+   * first request then costs ~9.5 ms of CPU. The price is ~250 ms more start-up CPU,
+   * within the 1 s limit. Measured with scripts/bench/v8-trace.ts and
+   * `npm run bench:first-request` (BENCHMARKS.md, "First request").
    */
   async warmUp(): Promise<void> {
-    await this.predict(new Float32Array(this.width).fill(Number.NaN), 1);
+    const row = new Float32Array(this.width).fill(Number.NaN);
+    for (let run = 0; run < WARM_UP_RUNS; run++) await this.predict(row, 1);
   }
 }
+
+/** Graph runs at load: enough for V8 to optimise ORT's per-run WebAssembly (see `warmUp`). */
+export const WARM_UP_RUNS = 3000;
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
