@@ -26,17 +26,23 @@ const spawn = childProcess.spawn;
 process.env.MINIFLARE_WORKERD_V8_FLAGS = `--trace-gc --trace-wasm-compilation-times ${process.argv[2] ?? ''}`.trim();
 const { startWorker } = await import('./workerd.js');
 
-/** One phase's trace lines, counted by kind: "wasm Liftoff", "wasm TurboFan", "GC Scavenge", … */
+/** One phase's trace lines, counted by kind ("wasm Liftoff", "wasm TurboFan", "GC Scavenge", …), with the compile time of the wasm kinds. */
 function summary(): string {
-  const kinds = new Map<string, number>();
+  const kinds = new Map<string, { count: number; us: number }>();
   for (const line of lines) {
-    const wasm = /using (\w+), took (\d+)/.exec(line);
+    const wasm = /using (\w+), took (\d+) μs/.exec(line);
     const gc = /\d ms: ([\w-]+)/.exec(line);
     const kind = wasm !== null ? `wasm ${wasm[1]}` : gc !== null ? `GC ${gc[1]}` : undefined;
-    if (kind !== undefined) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+    if (kind === undefined) continue;
+    const entry = kinds.get(kind) ?? { count: 0, us: 0 };
+    entry.count += 1;
+    entry.us += wasm !== null ? Number(wasm[2]) : 0;
+    kinds.set(kind, entry);
   }
   lines = [];
-  return [...kinds].map(([kind, n]) => `${kind} ×${n}`).join(', ') || 'nothing';
+  const describe = ([kind, { count, us }]: [string, { count: number; us: number }]) =>
+    kind.startsWith('wasm') ? `${kind} ×${count} (${(us / 1000).toFixed(1)} ms)` : `${kind} ×${count}`;
+  return [...kinds].map(describe).join(', ') || 'nothing';
 }
 
 const token = randomBytes(16).toString('hex');
