@@ -12,6 +12,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { ProblemException } from './problem.js';
+import { presentedTokenDigest } from './token-digest.js';
 
 /** The `period` of the binding in wrangler.toml: a refused caller can retry after at most this long. */
 export const RATE_LIMIT_PERIOD_SECONDS = 10;
@@ -20,7 +21,7 @@ export const rateLimit = (): MiddlewareHandler<{ Bindings: Partial<Env> }> => {
   return async function rateLimit(c, next) {
     const limiter = c.env?.RATE_LIMITER;
     if (limiter !== undefined) {
-      const key = await callerKey(c.req.header('Authorization'), c.req.header('CF-Connecting-IP'));
+      const key = await callerKey(c.req.raw);
       const { success } = await limiter.limit({ key });
       if (!success) {
         throw new ProblemException(429, {
@@ -34,14 +35,11 @@ export const rateLimit = (): MiddlewareHandler<{ Bindings: Partial<Env> }> => {
   };
 };
 
-const encoder = new TextEncoder();
-
 /** `token:<first 16 bytes of SHA-256, hex>` or `ip:<address>`; `ip:unknown` when neither is known (local tests). */
-export async function callerKey(authorization: string | undefined, ip: string | undefined): Promise<string> {
-  const token = authorization === undefined ? undefined : /^Bearer[ \t]+(\S+)/i.exec(authorization)?.[1];
-  if (token !== undefined) {
-    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)));
-    return `token:${Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+export async function callerKey(request: Request): Promise<string> {
+  const digest = presentedTokenDigest(request);
+  if (digest !== undefined) {
+    return `token:${Array.from(new Uint8Array(await digest, 0, 16), (b) => b.toString(16).padStart(2, '0')).join('')}`;
   }
-  return `ip:${ip ?? 'unknown'}`;
+  return `ip:${request.headers.get('CF-Connecting-IP') ?? 'unknown'}`;
 }

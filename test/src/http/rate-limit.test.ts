@@ -36,10 +36,11 @@ describe('rate limiting', () => {
   });
 
   it('keys by a hash of the token, never the token itself, else by client IP', async () => {
-    const key = await callerKey('Bearer secret-token', '198.51.100.1');
+    const request = (headers: Record<string, string>) => new Request('http://worker.test/v1/score', { headers });
+    const key = await callerKey(request({ Authorization: 'Bearer secret-token', 'CF-Connecting-IP': '198.51.100.1' }));
     expect(key).toMatch(/^token:[0-9a-f]{32}$/);
     expect(key).not.toContain('secret');
-    expect(await callerKey(undefined, '198.51.100.1')).toBe('ip:198.51.100.1');
-    expect(await callerKey('Basic abc', undefined)).toBe('ip:unknown');
+    expect(await callerKey(request({ 'CF-Connecting-IP': '198.51.100.1' }))).toBe('ip:198.51.100.1');
+    expect(await callerKey(request({ Authorization: 'Basic abc' }))).toBe('ip:unknown');
   });
 });
