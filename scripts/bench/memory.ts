@@ -70,14 +70,23 @@ interface HeapUsage {
 
 /**
  * The JS heap of the inspected isolate after a full garbage collection. workerd runs the
- * GC that HeapProfiler.collectGarbage requests only when the isolate is next entered, so
- * a request (`enter`) follows it; two rounds, so objects freed by the first round's weak
- * callbacks are gone too.
+ * GC that HeapProfiler.collectGarbage requests only when the isolate is next entered, and
+ * the request may reach the isolate before the inspector's message does: so `enter` (a
+ * small request) is repeated until the GC has replied. Two rounds, so objects freed by the
+ * first round's weak callbacks are gone too.
  */
 export async function readJsHeap(inspector: Inspector, enter: () => Promise<unknown>): Promise<HeapUsage> {
   for (let round = 0; round < 2; round++) {
     const collected = inspector.send('HeapProfiler.collectGarbage');
-    await enter();
+    let replied = false;
+    const settled = collected.then(
+      () => { replied = true; },
+      () => { replied = true; },
+    );
+    while (!replied) {
+      await enter();
+      await Promise.race([settled, new Promise((resolve) => setTimeout(resolve, 20))]);
+    }
     await collected;
   }
   return inspector.send<HeapUsage>('Runtime.getHeapUsage');
@@ -208,7 +217,7 @@ function render(result: Omit<MemoryResult, 'markdown'>, options: MemoryOptions, 
   const emptyGrowth = emptyWorker.rssEndMiB - emptyWorker.rssStartMiB;
   return [
     `${options.chunks} chunks of ${options.chunkRequests.toLocaleString('en')} POST /v1/score (9 single customers, then a batch of 100, in turn; autocannon, ${connections} connections, loopback), Miniflare serving dist/ with the inspector open. ` +
-      'Each reading follows a full GC (HeapProfiler.collectGarbage, twice; workerd runs it when the isolate is next entered, so a GET /v2/health/live follows it); ' +
+      'Each reading follows a full GC (HeapProfiler.collectGarbage, twice; workerd runs it when the isolate is next entered, so GET /v2/health/live follows it until it replies); ' +
       'JS heap from Runtime.getHeapUsage of the worker\'s isolate; ORT\'s WebAssembly memory from GET /v1/model (runtime.wasmMemoryBytes).' +
       (result.failures > 0 ? ` **${result.failures} scoring requests failed (non-2xx or errors).**` : ''),
     '',
