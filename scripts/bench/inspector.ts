@@ -17,11 +17,12 @@ export interface Inspector {
 }
 
 /**
- * Connects to the worker named `worker` of a Miniflare started with `inspectorPort`
- * (workerd serves one target per worker, at /core:user:<name>).
+ * Connects to one isolate of a Miniflare started with `inspectorPort`. workerd serves one
+ * target per worker: `core:user:<name>` for a user worker, `core:entry` for Miniflare's
+ * own entry worker, which every request passes through (the list: /json/list).
  */
-export async function connectInspector(mf: Miniflare, worker: string): Promise<Inspector> {
-  const url = new URL(`/core:user:${worker}`, await mf.getInspectorURL());
+export async function connectInspector(mf: Miniflare, target: string): Promise<Inspector> {
+  const url = new URL(`/${target}`, await mf.getInspectorURL());
   const ws = new WebSocket(url.href);
   await new Promise<void>((resolve, reject) => {
     ws.addEventListener('open', () => resolve(), { once: true });

@@ -69,13 +69,13 @@ interface HeapUsage {
 }
 
 /**
- * The JS heap of the inspected isolate after a full garbage collection. workerd runs the
- * GC that HeapProfiler.collectGarbage requests only when the isolate is next entered, and
- * the request may reach the isolate before the inspector's message does: so `enter` (a
- * small request) is repeated until the GC has replied. Two rounds, so objects freed by the
- * first round's weak callbacks are gone too.
+ * A full garbage collection of the inspected isolate. workerd runs the GC that
+ * HeapProfiler.collectGarbage requests only when the isolate is next entered, and the
+ * request may reach the isolate before the inspector's message does: so `enter` (a small
+ * request) is repeated until the GC has replied. Two rounds, so objects freed by the first
+ * round's weak callbacks are gone too.
  */
-export async function readJsHeap(inspector: Inspector, enter: () => Promise<unknown>): Promise<HeapUsage> {
+export async function collectGarbage(inspector: Inspector, enter: () => Promise<unknown>): Promise<void> {
   for (let round = 0; round < 2; round++) {
     const collected = inspector.send('HeapProfiler.collectGarbage');
     let replied = false;
@@ -89,6 +89,11 @@ export async function readJsHeap(inspector: Inspector, enter: () => Promise<unkn
     }
     await collected;
   }
+}
+
+/** The JS heap of the inspected isolate after a full garbage collection. */
+export async function readJsHeap(inspector: Inspector, enter: () => Promise<unknown>): Promise<HeapUsage> {
+  await collectGarbage(inspector, enter);
   return inspector.send<HeapUsage>('Runtime.getHeapUsage');
 }
 
@@ -101,29 +106,45 @@ export async function readWasmMemory(base: URL, token: string): Promise<{ wasmMe
   return { wasmMemoryBytes: model.runtime.wasmMemoryBytes, maxBatch: model.limits.maxBatch };
 }
 
-/** Reads everything about the worker's memory at `requests` requests since warm-up. */
-export async function readMemory(inspector: Inspector, base: URL, token: string, pid: number, requests: number): Promise<HeapReading> {
-  const js = await readJsHeap(inspector, async () => (await fetch(new URL('/v2/health/live', base))).arrayBuffer());
+/** An inspected worker in local workerd. */
+export interface InspectedWorker {
+  mf: Miniflare;
+  base: URL;
+  /** The worker's isolate. */
+  inspector: Inspector;
+  /** Miniflare's entry worker, a second isolate in the same process that every request passes through. */
+  entry: Inspector;
+  pid: number;
+}
+
+/**
+ * Reads everything about the worker's memory at `requests` requests since warm-up. Both
+ * isolates are collected first, so that the RSS, too, is read without their garbage: V8
+ * lets an isolate's heap fill well before a full GC (Miniflare's entry isolate holds
+ * tens of MB of garbage after 10,000 requests), which would look like growth.
+ */
+export async function readMemory({ inspector, entry, base, pid }: InspectedWorker, token: string, requests: number): Promise<HeapReading> {
+  const enter = async () => (await fetch(new URL('/v2/health/live', base))).arrayBuffer();
+  await collectGarbage(entry, enter);
+  const js = await readJsHeap(inspector, enter);
   const { wasmMemoryBytes } = await readWasmMemory(base, token);
   return { requests, jsUsedBytes: js.usedSize, jsTotalBytes: js.totalSize, backingStoreBytes: js.backingStorageSize ?? 0, wasmMemoryBytes, rssMiB: rssMiB(pid) };
 }
 
 /** Starts the built worker with its inspector open; `use` gets everything needed to load and read it. */
-export async function withInspectedWorker<T>(
-  modules: ReturnType<typeof distModules>,
-  token: string,
-  use: (worker: { mf: Miniflare; base: URL; inspector: Inspector; pid: number }) => Promise<T>,
-): Promise<T> {
+export async function withInspectedWorker<T>(modules: ReturnType<typeof distModules>, token: string, use: (worker: InspectedWorker) => Promise<T>): Promise<T> {
   const mf = startWorker(modules, token, { inspectorPort: 0 });
   try {
     const base = await mf.ready;
     const [pid] = workerdPids();
     if (pid === undefined) throw new Error('no workerd child process found');
-    const inspector = await connectInspector(mf, 'ltv-edge');
+    const inspector = await connectInspector(mf, 'core:user:ltv-edge');
+    const entry = await connectInspector(mf, 'core:entry');
     try {
-      return await use({ mf, base, inspector, pid });
+      return await use({ mf, base, inspector, entry, pid });
     } finally {
       inspector.close();
+      entry.close();
     }
   } finally {
     await mf.dispose();
@@ -140,17 +161,18 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
   // Nine single customers, then a batch of 100: the two request shapes of part 2, cycled per connection.
   const cycle = [...Array.from({ length: 9 }, () => one), hundred].map((body) => ({ method: 'POST' as const, path: '/v1/score', headers, body }));
 
-  const measured = await withInspectedWorker(distModules(), token, async ({ base, inspector, pid }) => {
+  const measured = await withInspectedWorker(distModules(), token, async (worker) => {
+    const { base, pid } = worker;
     for (const body of [one, hundred]) {
       const response = await fetch(new URL('/v1/score', base), { method: 'POST', headers, body });
       if (response.status !== 200) throw new Error(`warm-up POST /v1/score answered ${response.status}: ${await response.text()}`);
     }
-    const readings = [await readMemory(inspector, base, token, pid, 0)];
+    const readings = [await readMemory(worker, token, 0)];
     let failures = 0;
     for (let chunk = 1; chunk <= options.chunks; chunk++) {
       const run = await autocannon({ url: new URL('/v1/score', base).toString(), connections, amount: options.chunkRequests, requests: cycle });
       failures += run.non2xx + run.errors + run.timeouts;
-      readings.push(await readMemory(inspector, base, token, pid, readings.at(-1)!.requests + run.requests.total));
+      readings.push(await readMemory(worker, token, readings.at(-1)!.requests + run.requests.total));
     }
     const { maxBatch } = await readWasmMemory(base, token);
     const largest = await fetch(new URL('/v1/score', base), {
@@ -159,7 +181,7 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
       body: JSON.stringify({ customers: Array.from({ length: maxBatch }, () => typicalCustomer(manifest)) }),
     });
     if (largest.status !== 200) throw new Error(`POST /v1/score with ${maxBatch} customers answered ${largest.status}: ${await largest.text()}`);
-    const largestBatch = { customers: maxBatch, reading: await readMemory(inspector, base, token, pid, readings.at(-1)!.requests + 1) };
+    const largestBatch = { customers: maxBatch, reading: await readMemory(worker, token, readings.at(-1)!.requests + 1) };
     return { readings, failures, largestBatch, peakRssMiB: peakRssMiB(pid) };
   });
   // The peer runs after ours has stopped, so the two workerd processes never share the machine.
@@ -171,12 +193,14 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
 /** RSS and JS heap of a fresh workerd serving a worker that only answers "ok", before and after `requests` requests. */
 async function emptyWorkerGrowth(requests: number, connections: number): Promise<MemoryResult['emptyWorker']> {
   const contents = 'export default { fetch() { return new Response("ok"); } };';
-  return withInspectedWorker([{ type: 'ESModule', path: join(dist, '__empty.js'), contents }], 'unused', async ({ base, inspector, pid }) => {
+  return withInspectedWorker([{ type: 'ESModule', path: join(dist, '__empty.js'), contents }], 'unused', async ({ base, inspector, entry, pid }) => {
     const enter = async () => (await fetch(base)).arrayBuffer();
     await enter();
+    await collectGarbage(entry, enter);
     const start = await readJsHeap(inspector, enter);
     const rssStartMiB = rssMiB(pid);
     await autocannon({ url: base.toString(), connections, amount: requests });
+    await collectGarbage(entry, enter);
     const end = await readJsHeap(inspector, enter);
     return { rssStartMiB, rssEndMiB: rssMiB(pid), jsUsedStartBytes: start.usedSize, jsUsedEndBytes: end.usedSize };
   });
@@ -207,6 +231,7 @@ function render(result: Omit<MemoryResult, 'markdown'>, options: MemoryOptions, 
     ],
   );
   const first = readings[0]!;
+  const second = readings[1];
   const last = readings.at(-1)!;
   const steady = isolateBytes(last);
   const jsGrowth = last.jsUsedBytes - first.jsUsedBytes;
@@ -217,7 +242,7 @@ function render(result: Omit<MemoryResult, 'markdown'>, options: MemoryOptions, 
   const emptyGrowth = emptyWorker.rssEndMiB - emptyWorker.rssStartMiB;
   return [
     `${options.chunks} chunks of ${options.chunkRequests.toLocaleString('en')} POST /v1/score (9 single customers, then a batch of 100, in turn; autocannon, ${connections} connections, loopback), Miniflare serving dist/ with the inspector open. ` +
-      'Each reading follows a full GC (HeapProfiler.collectGarbage, twice; workerd runs it when the isolate is next entered, so GET /v2/health/live follows it until it replies); ' +
+      'Each reading follows a full GC of the worker\'s isolate and of Miniflare\'s entry isolate (HeapProfiler.collectGarbage, twice; workerd runs it when the isolate is next entered, so GET /v2/health/live follows it until it replies); ' +
       'JS heap from Runtime.getHeapUsage of the worker\'s isolate; ORT\'s WebAssembly memory from GET /v1/model (runtime.wasmMemoryBytes).' +
       (result.failures > 0 ? ` **${result.failures} scoring requests failed (non-2xx or errors).**` : ''),
     '',
@@ -226,8 +251,12 @@ function render(result: Omit<MemoryResult, 'markdown'>, options: MemoryOptions, 
     `Steady state after ${last.requests.toLocaleString('en')} requests: JS heap ${mib(last.jsTotalBytes)} + ArrayBuffers ${mib(last.backingStoreBytes)} + WASM ${mib(last.wasmMemoryBytes)} = ${mib(steady)} MiB ` +
       `(target < 64 MiB: ${pass(steady < TARGET_BYTES)}); after the largest batch: ${mib(isolateBytes(largestBatch.reading))} MiB (${pass(isolateBytes(largestBatch.reading) < TARGET_BYTES)}).`,
     `Growth after GC, warm-up → ${last.requests.toLocaleString('en')} requests: JS heap used ${signed(jsGrowth / MiB)} MiB (${signed(jsGrowth / Math.max(1, last.requests), 1)} bytes a request), WASM ${signed(wasmGrowth / MiB)} MiB ` +
-      `(target: no growth, i.e. JS ≤ ${GROWTH_TOLERANCE_BYTES / MiB} MiB and WASM unchanged: ${pass(!grows)}).`,
-    `workerd RSS (the whole process: workerd, Miniflare's entry worker, every isolate): ${first.rssMiB.toFixed(1)} → ${last.rssMiB.toFixed(1)} MiB (${signed(rssGrowth, 1)}), peak ${result.peakRssMiB.toFixed(1)} MiB. ` +
+      `(target: no growth, i.e. JS ≤ ${GROWTH_TOLERANCE_BYTES / MiB} MiB and WASM unchanged: ${pass(!grows)})` +
+      (second === undefined || second === last
+        ? '.'
+        : `; from the end of the first chunk on (${second.requests.toLocaleString('en')} → ${last.requests.toLocaleString('en')}): ` +
+          `${signed((last.jsUsedBytes - second.jsUsedBytes) / MiB)} MiB (${signed((last.jsUsedBytes - second.jsUsedBytes) / Math.max(1, last.requests - second.requests), 1)} bytes a request).`),
+    `workerd RSS (the whole process: workerd, Miniflare's entry worker, every isolate; read after the GCs): ${first.rssMiB.toFixed(1)} → ${last.rssMiB.toFixed(1)} MiB (${signed(rssGrowth, 1)}), peak ${result.peakRssMiB.toFixed(1)} MiB. ` +
       `Peer: a worker that only answers "ok", same requests: RSS ${emptyWorker.rssStartMiB.toFixed(1)} → ${emptyWorker.rssEndMiB.toFixed(1)} MiB (${signed(emptyGrowth, 1)}), ` +
       `JS heap used ${mib(emptyWorker.jsUsedStartBytes)} → ${mib(emptyWorker.jsUsedEndBytes)} MiB; our RSS growth beyond the peer's: ${signed(rssGrowth - emptyGrowth, 1)} MiB.`,
   ].join('\n');

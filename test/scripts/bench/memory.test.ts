@@ -39,8 +39,9 @@ afterAll(() => {
 describe('memory readings of the built worker in workerd', () => {
   it('reads the JS heap after GC and ORT’s WebAssembly memory, in whole 64 KiB pages', async () => {
     const token = randomBytes(16).toString('hex');
-    await memory.withInspectedWorker(workerd.distModules(), token, async ({ base, inspector, pid }) => {
-      const before = await memory.readMemory(inspector, base, token, pid, 0);
+    await memory.withInspectedWorker(workerd.distModules(), token, async (worker) => {
+      const { base, inspector } = worker;
+      const before = await memory.readMemory(worker, token, 0);
       for (const value of [before.jsUsedBytes, before.jsTotalBytes, before.wasmMemoryBytes, before.rssMiB]) {
         expect(Number.isFinite(value) && value > 0, String(value)).toBe(true);
       }
@@ -58,7 +59,7 @@ describe('memory readings of the built worker in workerd', () => {
         await response.arrayBuffer();
       }
       const raw = await inspector.send<{ usedSize: number }>('Runtime.getHeapUsage');
-      const after = await memory.readMemory(inspector, base, token, pid, 50);
+      const after = await memory.readMemory(worker, token, 50);
       expect(after.jsUsedBytes).toBeLessThanOrEqual(raw.usedSize);
       expect(after.wasmMemoryBytes).toBeGreaterThanOrEqual(before.wasmMemoryBytes);
       expect(after.wasmMemoryBytes % 65536).toBe(0);
