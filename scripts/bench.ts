@@ -1,12 +1,13 @@
 /**
- * npm run bench [-- --smoke] [--parts build,cold,inference,http,train]
+ * npm run bench [-- --smoke] [--parts build,cold,inference,http,memory,train]
  *
  * One run, peers side by side (issue 6). Each part measures ours next to its peer in the
  * same run and prints the ratio with the target; absolute times are context.
  *   build      upload size, raw and gzip (`wrangler deploy --dry-run`, via npm run build)
  *   cold       first requests of fresh isolates (scripts/bench/first-request.ts)
  *   inference  ORT-web vs onnxruntime-node per call, batches 1–1000 (scripts/bench/inference-node.ts)
- *   http       autocannon against local workerd, health route as the floor; memory after it
+ *   http       autocannon against local workerd, health route as the floor
+ *   memory     JS heap, ORT's WebAssembly memory and RSS over 10,000 scoring requests (scripts/bench/memory.ts)
  *   train      samples/s of the SIMD and reference kernels (npm run bench:train -- --json),
  *              and a full default training on CDNOW when ../shared/data is present
  * Writes bench/results/<timestamp>.json (git-ignored) and, unless --smoke, appends the
@@ -20,11 +21,12 @@ import { parseArgs } from 'node:util';
 import { runCli } from './cli/run.js';
 import { UsageError } from './cli/args.js';
 import { benchHttp } from './bench/http.js';
+import { benchMemory } from './bench/memory.js';
 import { describeMachine, machine } from './bench/machine.js';
 import { markdownTable, ratioAtLeast, verdict } from './bench/stats.js';
 import { root } from './bench/workerd.js';
 
-const PARTS = ['build', 'cold', 'inference', 'http', 'train'] as const;
+const PARTS = ['build', 'cold', 'inference', 'http', 'memory', 'train'] as const;
 type Part = (typeof PARTS)[number];
 
 interface Section {
@@ -71,7 +73,12 @@ function inference(smoke: boolean): Section {
 
 async function http(smoke: boolean): Promise<Section> {
   const result = await benchHttp({ seconds: smoke ? 1 : 5, connections: smoke ? [1] : [1, 4, 16] });
-  return { title: '2 and 4. HTTP against local workerd, and memory', command: 'npm run bench -- --parts http', markdown: result.markdown, data: result };
+  return { title: '2. HTTP against local workerd', command: 'npm run bench -- --parts http', markdown: result.markdown, data: result };
+}
+
+async function memory(smoke: boolean): Promise<Section> {
+  const result = await benchMemory(smoke ? { chunks: 2, chunkRequests: 100 } : { chunks: 10, chunkRequests: 1000 });
+  return { title: '4. Memory: JS heap, ORT\'s WebAssembly memory, workerd RSS over 10,000 scoring requests', command: 'npm run bench -- --parts memory', markdown: result.markdown, data: result };
 }
 
 interface TrainRow { kernels: string; batch: number; samplesPerCpuSecond: number; samplesPerSecond: number }
@@ -108,10 +115,11 @@ async function main(argv: string[]): Promise<void> {
   const before = machine();
   const sections: Section[] = [];
   // The build first: the cold-start and HTTP parts run the dist/ it writes.
-  if (parts.includes('build') || parts.includes('cold') || parts.includes('http')) sections.push(build());
+  if (parts.includes('build') || parts.includes('cold') || parts.includes('http') || parts.includes('memory')) sections.push(build());
   if (parts.includes('cold')) sections.push(cold(smoke));
   if (parts.includes('inference')) sections.push(inference(smoke));
   if (parts.includes('http')) sections.push(await http(smoke));
+  if (parts.includes('memory')) sections.push(await memory(smoke));
   if (parts.includes('train')) sections.push(train(smoke));
   const after = machine();
   const stamp = new Date().toISOString();

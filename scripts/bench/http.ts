@@ -1,8 +1,8 @@
 /**
- * Parts 2 and 4 of `npm run bench`: HTTP latency and throughput of the built worker in
+ * Part 2 of `npm run bench`: HTTP latency and throughput of the built worker in
  * local workerd (Miniflare's API, no `wrangler dev` proxy), driven by autocannon on
- * loopback, with GET /v2/health/live measured the same way in the same run as the floor;
- * then workerd's memory after all those requests.
+ * loopback, with GET /v2/health/live measured the same way in the same run as the floor.
+ * Memory (part 4) is scripts/bench/memory.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import autocannon from 'autocannon';
 import { parseManifest } from '../../src/spec/manifest.js';
 import { typicalCustomer } from '../../src/spec/typical-customer.js';
 import { markdownTable, ratioAtMost, verdict } from './stats.js';
-import { dist, distModules, peakRssMiB, root, startWorker, workerdPids } from './workerd.js';
+import { distModules, root, startWorker } from './workerd.js';
 
 export interface HttpOptions {
   /** Seconds per autocannon run. */
@@ -40,9 +40,6 @@ export interface HttpRun {
 
 export interface HttpResult {
   runs: HttpRun[];
-  memory: { rssStartMiB: number; rssEndMiB: number; peakRssMiB: number; requests: number };
-  /** The same number of requests to a worker that only answers "ok": workerd's and Miniflare's own growth. */
-  emptyWorker: { rssStartMiB: number; rssEndMiB: number };
   markdown: string;
 }
 
@@ -57,43 +54,18 @@ export async function benchHttp(options: HttpOptions): Promise<HttpResult> {
   ];
   const mf = startWorker(distModules(), token);
   const runs: HttpRun[] = [];
-  let memory: HttpResult['memory'];
   try {
     const base = await mf.ready;
-    const [pid] = workerdPids();
-    if (pid === undefined) throw new Error('no workerd child process found');
     // One request per route first, so every run measures a warm isolate.
     for (const route of routes) await (await fetch(new URL(route.path, base), init(route, token))).arrayBuffer();
-    const rssStartMiB = rssMiB(pid);
     for (const connections of options.connections) {
       // Routes interleaved per connection count, so a change in the machine's load hits all of them alike.
       for (const route of routes) runs.push(await load(base, route, token, connections, options.seconds));
     }
-    const requests = runs.reduce((n, r) => n + r.requests, 0);
-    memory = { rssStartMiB, rssEndMiB: rssMiB(pid), peakRssMiB: peakRssMiB(pid), requests };
   } finally {
     await mf.dispose();
   }
-  // The peer runs after ours has stopped, so the two workerd processes never share the machine.
-  const emptyWorker = await emptyWorkerGrowth(memory.requests);
-  return { runs, memory, emptyWorker, markdown: render(runs, memory, emptyWorker, options) };
-}
-
-/** RSS of a fresh workerd serving a worker that only answers "ok", before and after `requests` requests. */
-async function emptyWorkerGrowth(requests: number): Promise<HttpResult['emptyWorker']> {
-  const contents = 'export default { fetch() { return new Response("ok"); } };';
-  const mf = startWorker([{ type: 'ESModule', path: join(dist, '__empty.js'), contents }], 'unused');
-  try {
-    const base = await mf.ready;
-    const [pid] = workerdPids();
-    if (pid === undefined) throw new Error('no workerd child process found');
-    await (await fetch(base)).arrayBuffer();
-    const rssStartMiB = rssMiB(pid);
-    await autocannon({ url: base.toString(), connections: 4, amount: requests });
-    return { rssStartMiB, rssEndMiB: rssMiB(pid) };
-  } finally {
-    await mf.dispose();
-  }
+  return { runs, markdown: render(runs, options) };
 }
 
 function init(route: Route, token: string): RequestInit {
@@ -123,12 +95,7 @@ async function load(base: URL, route: Route, token: string, connections: number,
   };
 }
 
-function rssMiB(pid: number): number {
-  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return match === null ? Number.NaN : Number(match[1]) / 1024;
-}
-
-function render(runs: HttpRun[], memory: HttpResult['memory'], empty: HttpResult['emptyWorker'], options: HttpOptions): string {
+function render(runs: HttpRun[], options: HttpOptions): string {
   const rows = runs.map((r) => {
     const floor = runs.find((f) => f.connections === r.connections && f.route.startsWith('GET /v2/health/live'))!;
     const single = r.route.endsWith(', 1 customer');
@@ -136,16 +103,9 @@ function render(runs: HttpRun[], memory: HttpResult['memory'], empty: HttpResult
     return [r.route, String(r.connections), r.p50.toFixed(2), r.p99.toFixed(2), r.p999.toFixed(2), r.rps.toFixed(0), String(r.requests), String(r.non2xx + r.errors), check];
   });
   const table = markdownTable(['route', 'connections', 'p50 ms', 'p99 ms', 'p99.9 ms', 'req/s', 'requests', 'non-2xx + errors', 'p99 ÷ health p99'], rows);
-  const growth = memory.rssEndMiB - memory.rssStartMiB;
-  const emptyGrowth = empty.rssEndMiB - empty.rssStartMiB;
-  const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
   return [
     `autocannon ${options.seconds} s per run, loopback, Miniflare serving dist/ (no wrangler dev proxy); autocannon's latencies have a resolution of 1 ms.`,
     '',
     table,
-    '',
-    `Memory (workerd process, /proc): RSS ${memory.rssStartMiB.toFixed(1)} MiB after warm-up, ${memory.rssEndMiB.toFixed(1)} MiB after ${memory.requests} more requests (${signed(growth)} MiB), peak ${memory.peakRssMiB.toFixed(1)} MiB. ` +
-      `Peer in the same run: a worker that only answers "ok", same number of requests: ${empty.rssStartMiB.toFixed(1)} → ${empty.rssEndMiB.toFixed(1)} MiB (${signed(emptyGrowth)} MiB); ` +
-      `growth beyond it: ${signed(growth - emptyGrowth)} MiB. The RSS includes workerd itself, Miniflare's entry worker and ORT's WebAssembly memory; the JS heap alone is not read here (it needs the inspector).`,
   ].join('\n');
 }

@@ -31,6 +31,10 @@
  * threaded build always imports one); workerd accepts it. The swap is global, but
  * it happens during isolate start-up (src/index.ts), before any request can run.
  *
+ * The hook also keeps that Memory (`wasmMemoryBytes`): it is ORT's whole WebAssembly
+ * heap (weights, arena, tensors), which grows in 64 KiB pages and never shrinks, so its
+ * size is what an operator watches against the isolate's 128 MB (GET /v1/model shows it).
+ *
  * If an ORT upgrade changes this path, initialisation fails with a HookError (the
  * hook was never reached) or with workerd's "code generation disallowed";
  * test/src/inference.test.ts fails on either, so an upgrade cannot pass silently.
@@ -62,8 +66,13 @@ export async function withPrecompiledWasm<T>(
     if (!isPlaceholder(source)) return Reflect.apply(original, WebAssembly, [source, imports]) as Promise<unknown>;
     steered += 1;
     onInstantiated();
+    memory = firstMemory(Object.values(imports ?? {}).flatMap((module) => Object.values(module)));
     // instantiate(Module) resolves to an Instance; emscripten wants the pair that instantiate(bytes) gives.
-    return original(compiled, imports).then((instance) => ({ instance, module: compiled }));
+    return original(compiled, imports).then((instance) => {
+      // A build that defines its memory instead of importing it exports it.
+      memory ??= firstMemory(Object.values(instance.exports));
+      return { instance, module: compiled };
+    });
   }
   WebAssembly.instantiate = instantiate as typeof WebAssembly.instantiate;
   let result: T;
@@ -77,6 +86,23 @@ export async function withPrecompiledWasm<T>(
   }
   if (steered !== 1) throw new HookError(`${NOT_REACHED} (it was reached ${steered} times)`);
   return result;
+}
+
+/** The WebAssembly.Memory of the module instantiated through the hook (one per isolate). */
+let memory: WebAssembly.Memory | undefined;
+
+/**
+ * The current size in bytes of ORT's WebAssembly memory, a multiple of the 64 KiB page;
+ * undefined until ORT has been instantiated through the hook.
+ */
+export function wasmMemoryBytes(): number | undefined {
+  // Read `buffer` each time: after a grow, an earlier (Shared)ArrayBuffer keeps its old length.
+  return memory?.buffer.byteLength;
+}
+
+/** The first WebAssembly.Memory among import or export values (found by type: emscripten minifies the names). */
+function firstMemory(values: readonly unknown[]): WebAssembly.Memory | undefined {
+  return values.find((value): value is WebAssembly.Memory => value instanceof WebAssembly.Memory);
 }
 
 const NOT_REACHED =

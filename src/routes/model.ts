@@ -1,13 +1,14 @@
 /**
  * GET /v1/model: the served model's manifest (feature spec, version, training
  * metrics) plus the encoded columns and this deployment's limits: everything a
- * caller needs to build requests.
+ * caller needs to build requests; and, for operators, the isolate's WebAssembly memory.
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { readConfig } from '../config.js';
 import { workerVersion } from '../http/worker-version.js';
 import { throwOnInvalid } from '../http/validation.js';
 import type { ModelState } from '../inference/model.js';
+import { wasmMemoryBytes } from '../inference/wasm-hook.js';
 import { ModelInfoSchema } from '../schemas/model.js';
 import { bearerSecurity, problems } from '../schemas/problem.js';
 import { columnNames } from '../spec/feature-spec.js';
@@ -32,8 +33,15 @@ export function modelRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     const { maxBatch, maxBodyBytes } = readConfig(c.env);
     const { format: _format, onnxSha256: _onnxSha256, ...described } = manifest;
     const version = workerVersion(c.env);
+    const wasm = wasmMemoryBytes();
     return c.json(
-      { ...described, inputColumns: columnNames(manifest.spec), limits: { maxBatch, maxBodyBytes }, ...(version === undefined ? {} : { workerVersion: version }) },
+      {
+        ...described,
+        inputColumns: columnNames(manifest.spec),
+        limits: { maxBatch, maxBodyBytes },
+        ...(wasm === undefined ? {} : { runtime: { wasmMemoryBytes: wasm } }),
+        ...(version === undefined ? {} : { workerVersion: version }),
+      },
       200,
     );
   });

@@ -34,6 +34,16 @@ export const ModelInfoSchema = z
     }),
     inputColumns: z.array(z.string()).openapi({ description: 'Encoded column names in tensor order, for POST /v2/models/{model_name}/infer.' }),
     limits: z.object({ maxBatch: z.number().int(), maxBodyBytes: z.number().int() }),
+    runtime: z
+      .object({
+        wasmMemoryBytes: z.number().int().positive().openapi({
+          description:
+            'Current size of onnxruntime-web’s WebAssembly memory in this isolate, in bytes (whole 64 KiB pages). It grows with the largest batch scored and never shrinks; with the JS heap it counts against the 128 MB a Worker isolate may use.',
+          example: 16777216,
+        }),
+      })
+      .optional()
+      .openapi({ description: 'This isolate’s memory, for operators; absent until ORT’s WebAssembly has started in this isolate.' }),
     workerVersion: WorkerVersionSchema.optional().openapi({ description: 'The Workers version serving this request.' }),
   })
   .openapi('ModelInfo');

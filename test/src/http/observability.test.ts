@@ -1,6 +1,6 @@
 /**
  * What operators see: the Workers version (version metadata binding) in a header,
- * GET /v1/model and the health route; one JSON log line per request without
+ * GET /v1/model and the health route; ORT's WebAssembly memory in GET /v1/model; one JSON log line per request without
  * feature values or tokens; prediction statistics to Analytics Engine.
  */
 import { env as bindings } from 'cloudflare:workers';
@@ -25,6 +25,24 @@ describe('worker version', () => {
     expect(((await model.json()) as { workerVersion: { id: string } }).workerVersion.id).toBe(id);
     const ready = await worker.request('/v2/health/ready', {}, env);
     expect(await ready.json()).toMatchObject({ ready: true, workerVersion: { id } });
+  });
+});
+
+describe('ORT’s WebAssembly memory', () => {
+  it('is reported in GET /v1/model as whole 64 KiB pages, and documented in the OpenAPI schema', async () => {
+    const model = (await (await worker.request('/v1/model', { headers: auth() }, env)).json()) as { runtime?: { wasmMemoryBytes: number } };
+    const bytes = model.runtime?.wasmMemoryBytes;
+    expect(bytes).toBeGreaterThan(0);
+    expect(Number.isInteger(bytes! / 65536)).toBe(true);
+    // The size is read live: a batch that needs more memory than ORT holds grows it, and it never shrinks.
+    const customers = reference.cases.map((c) => c.record);
+    expect((await worker.request('/v1/score', postJson({ customers }), env)).status).toBe(200);
+    const after = (await (await worker.request('/v1/model', { headers: auth() }, env)).json()) as { runtime: { wasmMemoryBytes: number } };
+    expect(after.runtime.wasmMemoryBytes).toBeGreaterThanOrEqual(bytes!);
+    const doc = (await (await worker.request('/openapi.json', {}, env)).json()) as {
+      components: { schemas: { ModelInfo: { properties: { runtime: { properties: Record<string, { type: string }> } } } } };
+    };
+    expect(doc.components.schemas.ModelInfo.properties.runtime.properties.wasmMemoryBytes?.type).toBe('integer');
   });
 });
 
