@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Miniflare } from 'miniflare';
+import { connectInspector } from './bench/inspector.js';
 import { type WorkerModule as Module, dist, distModules, startWorker as startWith } from './bench/workerd.js';
 import { parseManifest } from '../src/spec/manifest.js';
 import { typicalCustomer } from '../src/spec/typical-customer.js';
@@ -171,34 +172,16 @@ async function profileStartup(modules: Module[]): Promise<[string, number][]> {
   const mf = startWorker([entry, ...modules], { inspectorPort: 0 });
   try {
     await mf.ready;
-    const inspector = await mf.getInspectorURL();
-    const ws = new WebSocket(new URL('/core:user:ltv-edge', inspector).href);
-    await new Promise((ok, fail) => {
-      ws.addEventListener('open', ok, { once: true });
-      ws.addEventListener('error', fail, { once: true });
-    });
-    let id = 0;
-    const send = (method: string, params: object = {}) =>
-      new Promise<{ result?: { profile?: CpuProfile } }>((ok) => {
-        const mine = ++id;
-        const onMessage = (event: MessageEvent) => {
-          const message = JSON.parse(String(event.data)) as { id?: number; result?: { profile?: CpuProfile } };
-          if (message.id !== mine) return;
-          ws.removeEventListener('message', onMessage);
-          ok(message);
-        };
-        ws.addEventListener('message', onMessage);
-        ws.send(JSON.stringify({ id: mine, method, params }));
-      });
-    await send('Profiler.enable');
-    await send('Profiler.setSamplingInterval', { interval: 200 });
-    await send('Profiler.start');
+    const inspector = await connectInspector(mf, 'core:user:ltv-edge');
+    await inspector.send('Profiler.enable');
+    await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
+    await inspector.send('Profiler.start');
     const response = await mf.dispatchFetch('http://localhost/');
     await response.text();
-    const stopped = await send('Profiler.stop');
-    ws.close();
-    if (stopped.result?.profile === undefined) throw new Error('the profiler returned no profile');
-    return attribute(stopped.result.profile, readFileSync(join(dist, 'index.js'), 'utf8'));
+    const { profile } = await inspector.send<{ profile?: CpuProfile }>('Profiler.stop', {}, 60_000);
+    inspector.close();
+    if (profile === undefined) throw new Error('the profiler returned no profile');
+    return attribute(profile, readFileSync(join(dist, 'index.js'), 'utf8'));
   } finally {
     await mf.dispose();
   }
