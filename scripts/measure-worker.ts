@@ -19,6 +19,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Miniflare } from 'miniflare';
+import { type CpuProfile, bundleModules, parents } from './bench/cpu-profile.js';
 import { connectInspector } from './bench/inspector.js';
 import { type WorkerModule as Module, dist, distModules, startWorker as startWith } from './bench/workerd.js';
 import { parseManifest } from '../src/spec/manifest.js';
@@ -187,24 +188,12 @@ async function profileStartup(modules: Module[]): Promise<[string, number][]> {
   }
 }
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }[];
-  samples: number[];
-  timeDeltas: number[];
-}
 
 /** Milliseconds of CPU by group: the model's load (ORT, src/inference, WebAssembly), other JavaScript, and V8 itself. */
 function attribute(profile: CpuProfile, bundle: string): [string, number][] {
-  // esbuild marks each bundled module with a `// path` comment line.
-  const starts: { line: number; module: string }[] = [];
-  bundle.split('\n').forEach((text, line) => {
-    const match = /^\/\/ ((?:node_modules|src|model)\/\S+)$/.exec(text);
-    if (match !== null) starts.push({ line, module: match[1]! });
-  });
-  const moduleAt = (line: number) => starts.findLast((s) => s.line <= line)?.module;
+  const moduleAt = bundleModules(bundle);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const child of n.children ?? []) parent.set(child, n.id);
+  const parent = parents(profile);
 
   const MODEL = 'model load: ORT start, session, warm-up run (incl. WebAssembly)';
   const totals = new Map<string, number>();
