@@ -6,7 +6,8 @@
  *   build      upload size, raw and gzip (`wrangler deploy --dry-run`, via npm run build)
  *   cold       first requests of fresh isolates (scripts/bench/first-request.ts)
  *   inference  ORT-web vs onnxruntime-node per call, batches 1–1000 (scripts/bench/inference-node.ts)
- *   http       autocannon against local workerd, health route as the floor
+ *   http       autocannon against local workerd, health route as the floor; workerd CPU per
+ *              warm request, route by route (scripts/bench/request-cpu.ts)
  *   memory     JS heap, ORT's WebAssembly memory and RSS over 10,000 scoring requests (scripts/bench/memory.ts)
  *   train      samples/s of the SIMD and reference kernels (npm run bench:train -- --json),
  *              and a full default training on CDNOW when ../shared/data is present
@@ -22,6 +23,7 @@ import { runCli } from './cli/run.js';
 import { UsageError } from './cli/args.js';
 import { benchHttp } from './bench/http.js';
 import { benchMemory } from './bench/memory.js';
+import { benchRequestCpu } from './bench/request-cpu.js';
 import { describeMachine, machine } from './bench/machine.js';
 import { markdownTable, ratioAtLeast, verdict } from './bench/stats.js';
 import { root } from './bench/workerd.js';
@@ -73,7 +75,16 @@ function inference(smoke: boolean): Section {
 
 async function http(smoke: boolean): Promise<Section> {
   const result = await benchHttp({ seconds: smoke ? 1 : 5, connections: smoke ? [1] : [1, 4, 16] });
-  return { title: '2. HTTP against local workerd', command: 'npm run bench -- --parts http', markdown: result.markdown, data: result };
+  // The tail latency under concurrency follows the CPU each request costs the isolate's one thread.
+  const cpu = await benchRequestCpu(smoke ? { requests: 20, rounds: 1 } : { requests: 400, rounds: 5 });
+  return {
+    title: '2. HTTP against local workerd',
+    command: 'npm run bench -- --parts http',
+    markdown: `${result.markdown}
+
+${fenced(cpu.markdown)}`,
+    data: { ...result, cpuUsPerRequest: Object.fromEntries(cpu.usPerRequest) },
+  };
 }
 
 async function memory(smoke: boolean): Promise<Section> {

@@ -4,36 +4,23 @@
  * dist/ is left alone), its JS heap read through workerd's inspector and ORT's
  * WebAssembly memory through GET /v1/model.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BuiltWorker, buildWorker } from './built-worker.js';
 
-const root = new URL('../../..', import.meta.url).pathname;
-const out = mkdtempSync(join(tmpdir(), 'ltv-bench-memory-'));
+let built: BuiltWorker | undefined;
 let memory: typeof import('../../../scripts/bench/memory.js');
 let workerd: typeof import('../../../scripts/bench/workerd.js');
 
 beforeAll(async () => {
-  const wrangler = join(dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
-  const build = spawnSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', out], {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-  });
-  expect(build.status, build.stderr).toBe(0);
-  // scripts/bench/workerd.ts reads BENCH_DIST once, when it is first imported.
-  process.env.BENCH_DIST = out;
+  built = buildWorker();
   workerd = await import('../../../scripts/bench/workerd.js');
   memory = await import('../../../scripts/bench/memory.js');
-  expect(workerd.dist).toBe(out);
+  expect(workerd.dist).toBe(built.dir);
 }, 60_000);
 
 afterAll(() => {
-  rmSync(out, { recursive: true, force: true });
+  built?.remove();
 });
 
 describe('memory readings of the built worker in workerd', () => {
