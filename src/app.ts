@@ -3,7 +3,6 @@
  * Built around a model state so that tests can build it around another.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { except } from 'hono/combine';
 import { requestId } from 'hono/request-id';
 import { requireBearerToken } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
@@ -11,6 +10,7 @@ import { rateLimit } from './http/rate-limit.js';
 import { requestLog } from './http/request-log.js';
 import { workerVersionHeader } from './http/worker-version.js';
 import { corsFromConfig } from './http/cors.js';
+import { exceptPaths } from './http/except-paths.js';
 import { notFound, onError } from './http/errors.js';
 import { modelVersionHeader } from './http/model-version.js';
 import { apiSecurityHeaders } from './http/security-headers.js';
@@ -40,10 +40,10 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   app.use(modelVersionHeader(state.manifest?.version));
   app.use(workerVersionHeader());
   // (/docs is a page, with a policy of its own: src/routes/docs.ts.)
-  app.use(except(['/docs', '/docs/*'], apiSecurityHeaders()));
+  app.use(exceptPaths(['/docs', '/docs/*'], apiSecurityHeaders()));
   // 3. CORS for the configured origins; preflights are answered here, before auth.
   // (/v1/segment is for marketing sites: CORS by site key, src/segment/cors.ts.)
-  app.use(except('/v1/segment', corsFromConfig()));
+  app.use(exceptPaths(['/v1/segment'], corsFromConfig()));
   app.use('/v1/segment', segmentCors());
   // 4. Oversized bodies are refused before anything reads them.
   app.use(limitBody());
@@ -51,7 +51,7 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   app.use(rateLimit());
   // 5. Bearer token for scoring and model metadata.
   const auth = requireBearerToken();
-  for (const path of PROTECTED_PATHS) app.use(path, except(PUBLIC_PATHS, auth));
+  for (const path of PROTECTED_PATHS) app.use(path, exceptPaths(PUBLIC_PATHS, auth));
 
   app.route('/', scoreRoutes(state));
   app.route('/', modelRoutes(state));
