@@ -21,6 +21,8 @@ export interface InferenceOptions {
   ms: number;
   rounds: number;
   batches?: readonly number[];
+  /** Warm each Node peer up before its first round (default true; --smoke skips it to stay short). */
+  warmUp?: boolean;
   /** Progress lines (stderr by default). */
   log?: (line: string) => void;
 }
@@ -76,7 +78,7 @@ async function benchModel(model: BenchModel, workerd: WorkerdInference, options:
     // Only the first round warms up: later rounds follow calls of the same shape.
     for (let round = 0; round < options.rounds; round++) {
       for (const peer of PEERS) {
-        us[peer].push(peer === 'workerd' ? await workerd.usPerCall(model.name, batch, options.ms) : await usPerCall(calls[peer]!, options.ms, round === 0));
+        us[peer].push(peer === 'workerd' ? await workerd.usPerCall(model.name, batch, options.ms) : await usPerCall(calls[peer]!, options.ms, round === 0 && options.warmUp !== false));
       }
     }
     log(`  ${model.name} batch ${batch}: ${PEERS.map((p) => `${p} ${median(us[p]).toFixed(1)} µs`).join(', ')}`);

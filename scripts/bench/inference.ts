@@ -8,7 +8,7 @@
  * Prints one markdown table per model; --json prints `{ markdown, result }` instead.
  *   --ms N       compute per measurement (default 300)
  *   --rounds N   rounds per cell (default 5)
- *   --smoke      --ms 10 --rounds 1: checks the command works; its figures are not measurements
+ *   --smoke      --ms 10 --rounds 1, no warm-up: checks the command works; its figures are not measurements
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli/args.js';
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<void> {
     },
   });
   const smoke = values.smoke ?? false;
-  const result = await benchInference({ ms: smoke ? 10 : positive('ms', values.ms!), rounds: smoke ? 1 : positive('rounds', values.rounds!) });
+  const result = await benchInference({ ms: smoke ? 10 : positive('ms', values.ms!), rounds: smoke ? 1 : positive('rounds', values.rounds!), warmUp: !smoke });
   const markdown = inferenceMarkdown(result);
   console.log(values.json ? JSON.stringify({ markdown, result }) : markdown);
 }

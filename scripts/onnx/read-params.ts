@@ -50,7 +50,12 @@ export function readMlpParams(onnx: Uint8Array, where = 'ltv.onnx'): MlpParams {
     throw new Error(`${where}: cannot load onnxruntime-web's onnx.proto decoder at ${schemaPath()}: ${String(error)}`, { cause: error });
   }
   const { ModelProto } = schema.onnx;
-  const model = ModelProto.toObject(ModelProto.decode(onnx), { longs: Number, defaults: true });
+  let model: ReturnType<typeof ModelProto.toObject>;
+  try {
+    model = ModelProto.toObject(ModelProto.decode(onnx), { longs: Number, defaults: true });
+  } catch (error) {
+    throw new Error(`${where}: not a readable ONNX model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
   const tensors = new Map(model.graph.initializer.map((t) => [t.name, t]));
   const floats = (name: string, dims: number[]): Float32Array => {
     const t = tensors.get(name);
