@@ -21,6 +21,8 @@ export interface InferenceOptions {
   ms: number;
   rounds: number;
   batches?: readonly number[];
+  /** Which models (default: both, `default` and `wide`). */
+  models?: readonly string[];
   /** Warm each Node peer up before its first round (default true; --smoke skips it to stay short). */
   warmUp?: boolean;
   /** Progress lines (stderr by default). */
@@ -93,7 +95,10 @@ export async function benchInference(options: InferenceOptions): Promise<Inferen
   const before = load();
   const dir = mkdtempSync(join(tmpdir(), 'ltv-bench-inference-'));
   try {
-    const models = [defaultModel(), wideModel(dir)];
+    const wanted = options.models ?? ['default', 'wide'];
+    const unknown = wanted.filter((name) => name !== 'default' && name !== 'wide');
+    if (unknown.length > 0) throw new Error(`unknown model ${unknown.join(', ')}: expected default and/or wide`);
+    const models = [...(wanted.includes('default') ? [defaultModel()] : []), ...(wanted.includes('wide') ? [wideModel(dir)] : [])];
     const bundle = join(dir, 'worker');
     bundleBenchWorker(bundle);
     const workerd = await WorkerdInference.start(bundle, models);

@@ -82,13 +82,15 @@ export async function nodePeers(model: BenchModel, capacity: number): Promise<No
 }
 
 /**
- * CPU µs of one `call`: with `warmUp`, first up to 20 calls or `ms` (at least one: the
- * first call of a shape allocates and, in V8, compiles), then calls for `ms` of wall
- * time (at least one), this process's user + system CPU over the count.
+ * CPU µs of one `call`: with `warmUp`, first calls for `ms` of wall time (at least
+ * one), then calls for `ms` (at least one), this process's user + system CPU over the
+ * count. The warm-up is as long as the measurement because V8 compiles hot WebAssembly
+ * functions again, optimised, on background threads whose CPU this process counts:
+ * with a 20-call warm-up, the first batch measured (batch 1) absorbed that compilation.
  */
 export async function usPerCall(call: Call, ms: number, warmUp = true): Promise<number> {
   const warm = performance.now() + ms;
-  for (let i = 0; warmUp && i < 20 && (i === 0 || performance.now() < warm); i++) await call();
+  if (warmUp) do await call(); while (performance.now() < warm);
   let calls = 0;
   const start = process.cpuUsage();
   const end = performance.now() + ms;

@@ -8,6 +8,7 @@
  * Prints one markdown table per model; --json prints `{ markdown, result }` instead.
  *   --ms N       compute per measurement (default 300)
  *   --rounds N   rounds per cell (default 5)
+ *   --models M   default, wide or both (default: default,wide)
  *   --smoke      --ms 10 --rounds 1, no warm-up: checks the command works; its figures are not measurements
  */
 import { parseArgs } from 'node:util';
@@ -28,12 +29,13 @@ async function main(argv: string[]): Promise<void> {
     options: {
       ms: { type: 'string', default: '300' },
       rounds: { type: 'string', default: '5' },
+      models: { type: 'string', default: 'default,wide' },
       smoke: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
     },
   });
   const smoke = values.smoke ?? false;
-  const result = await benchInference({ ms: smoke ? 10 : positive('ms', values.ms!), rounds: smoke ? 1 : positive('rounds', values.rounds!), warmUp: !smoke });
+  const result = await benchInference({ ms: smoke ? 10 : positive('ms', values.ms!), rounds: smoke ? 1 : positive('rounds', values.rounds!), warmUp: !smoke, models: values.models!.split(',') });
   const markdown = inferenceMarkdown(result);
   console.log(values.json ? JSON.stringify({ markdown, result }) : markdown);
 }
