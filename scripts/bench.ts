@@ -74,7 +74,7 @@ function inference(smoke: boolean): Section {
     markdown:
       markdown +
       '\n\nAll figures are CPU time per call on the same .onnx file and the same rows. ORT-web in workerd: a bench-only worker ' +
-      '(scripts/bench/inference-worker/) running src/inference\'s LtvSession, so its figure includes that class\'s per-call work; ' +
+      '(scripts/bench/inference-worker/) running src/inference\'s LtvSession, so its figure includes that class\'s per-call work ("bare run": ORT\'s session.run alone, same isolate); ' +
       'per call = (workerd process CPU of a request with K runs − the same request with 0 runs) / K, since workerd\'s clocks stand still during compute. ' +
       'ORT-web in Node: the same .wasm in Node\'s V8. onnxruntime-node: native, one intra-op thread. TS reference / TS SIMD: the trainer\'s ' +
       'forward pass (scripts/onnx/reference.ts) on its plain loops / WebAssembly SIMD kernels, same weights read back from the .onnx file. ' +

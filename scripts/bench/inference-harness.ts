@@ -1,7 +1,7 @@
 /**
  * Issue 6, part 1: inference compute for the default model and a 1000→500→100→1
- * model at batches 1, 10, 100 and 1000, five peers on the same .onnx file and the
- * same rows: ORT-web inside workerd (./inference-workerd.ts), ORT-web in Node,
+ * model at batches 1, 10, 100 and 1000, six peers on the same .onnx file and the
+ * same rows: ORT-web inside workerd through LtvSession and bare (./inference-workerd.ts), ORT-web in Node,
  * onnxruntime-node, and the trainer's TypeScript forward pass on its reference and
  * SIMD kernels (./inference-peers.ts). Every figure is CPU time per call; rounds
  * alternate the peers so that a change in the machine's load hits all of them.
@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BenchModel, defaultModel, wideModel } from './inference-models.js';
-import { PEERS, PEER_LABELS, type Peer, nodePeers, usPerCall } from './inference-peers.js';
+import { type NodePeer, PEERS, PEER_LABELS, type Peer, type WorkerdPeer, nodePeers, usPerCall } from './inference-peers.js';
 import { BATCHES, benchRows } from './inference-rows.js';
 import { WorkerdInference, bundleBenchWorker } from './inference-workerd.js';
 import { markdownTable, median, ratioAtLeast, ratioAtMost, spread, verdict } from './stats.js';
@@ -54,6 +54,12 @@ export interface InferenceResult {
 
 const AGREEMENT_BATCH = 10;
 
+const WORKERD_SESSION = { workerd: 'ltv', workerdRaw: 'raw' } as const;
+
+function inWorkerd(peer: Peer): peer is WorkerdPeer {
+  return peer in WORKERD_SESSION;
+}
+
 function load(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
@@ -67,7 +73,7 @@ async function benchModel(model: BenchModel, workerd: WorkerdInference, options:
   const scale = Math.max(...reference.map(Math.abs), Number.MIN_VALUE);
   const agreement = {} as Record<Peer, number>;
   for (const peer of PEERS) {
-    const out = peer === 'workerd' ? await workerd.predict(model.name, AGREEMENT_BATCH) : await peers.call(peer, sample, AGREEMENT_BATCH)();
+    const out = inWorkerd(peer) ? await workerd.predict(model.name, AGREEMENT_BATCH, WORKERD_SESSION[peer]) : await peers.call(peer, sample, AGREEMENT_BATCH)();
     if (out.length !== reference.length) throw new Error(`${model.name}: ${PEER_LABELS[peer]} returned ${out.length} values for ${AGREEMENT_BATCH} rows`);
     agreement[peer] = Math.max(...out.map((v, i) => Math.abs(v - reference[i]!))) / scale;
   }
@@ -75,12 +81,16 @@ async function benchModel(model: BenchModel, workerd: WorkerdInference, options:
   const results: BatchResult[] = [];
   for (const batch of batches) {
     const rows = benchRows(batch, model.width);
-    const calls = Object.fromEntries(PEERS.filter((p) => p !== 'workerd').map((p) => [p, peers.call(p as Exclude<Peer, 'workerd'>, rows, batch)]));
+    const calls = Object.fromEntries(PEERS.filter((p): p is NodePeer => !inWorkerd(p)).map((p) => [p, peers.call(p, rows, batch)]));
     const us = Object.fromEntries(PEERS.map((p) => [p, [] as number[]])) as Record<Peer, number[]>;
     // Only the first round warms up: later rounds follow calls of the same shape.
     for (let round = 0; round < options.rounds; round++) {
       for (const peer of PEERS) {
-        us[peer].push(peer === 'workerd' ? await workerd.usPerCall(model.name, batch, options.ms) : await usPerCall(calls[peer]!, options.ms, round === 0 && options.warmUp !== false));
+        us[peer].push(
+          inWorkerd(peer)
+            ? await workerd.usPerCall(model.name, batch, options.ms, WORKERD_SESSION[peer])
+            : await usPerCall(calls[peer]!, options.ms, round === 0 && options.warmUp !== false),
+        );
       }
     }
     log(`  ${model.name} batch ${batch}: ${PEERS.map((p) => `${p} ${median(us[p]).toFixed(1)} µs`).join(', ')}`);

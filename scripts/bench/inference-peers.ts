@@ -1,4 +1,7 @@
 /**
+ * The peers of the inference benchmark; in workerd, ORT-web through LtvSession.run
+ * (what the worker pays per call) and through ORT's bare session.run.
+ *
  * The Node side of the inference benchmark: four ways to run one model's graph,
  * each timed by this process's CPU (process.cpuUsage) per call.
  *   onnxruntime-node   native ORT (MLAS kernels), one intra-op and one inter-op thread
@@ -17,11 +20,15 @@ import { createKernels } from '../train/kernels/kernels.js';
 import type { MlpParams } from '../train/params.js';
 import type { BenchModel } from './inference-models.js';
 
-export const PEERS = ['workerd', 'nodeWeb', 'native', 'tsReference', 'tsSimd'] as const;
+export const PEERS = ['workerd', 'workerdRaw', 'nodeWeb', 'native', 'tsReference', 'tsSimd'] as const;
 export type Peer = (typeof PEERS)[number];
+/** The peers that run in workerd (./inference-workerd.ts); the others run in this process. */
+export type WorkerdPeer = 'workerd' | 'workerdRaw';
+export type NodePeer = Exclude<Peer, WorkerdPeer>;
 
 export const PEER_LABELS: Record<Peer, string> = {
   workerd: 'ORT-web in workerd',
+  workerdRaw: 'ORT-web in workerd, bare run',
   nodeWeb: 'ORT-web in Node',
   native: 'onnxruntime-node',
   tsReference: 'TS reference',
@@ -33,7 +40,7 @@ export type Call = () => Promise<Float32Array>;
 
 export interface NodePeers {
   /** The call of `peer` at `batch` on `rows` ([batch, width]). */
-  call(peer: Exclude<Peer, 'workerd'>, rows: Float32Array, batch: number): Call;
+  call(peer: NodePeer, rows: Float32Array, batch: number): Call;
 }
 
 /** The trainer's SIMD forward over a copy of `params` in the kernels' memory, for batches up to `capacity`. */

@@ -31,6 +31,15 @@ export function bundleBenchWorker(outDir: string): void {
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
+/** `ltv`: through src/inference's LtvSession.run (what the worker pays); `raw`: ORT's bare session.run. */
+export type WorkerdSession = 'ltv' | 'raw';
+
+interface Target {
+  model: string;
+  batch: number;
+  session: WorkerdSession;
+}
+
 export class WorkerdInference {
   /** Runs per request, per model and batch, found by `calibrate`. */
   private readonly runs = new Map<string, number>();
@@ -65,17 +74,18 @@ export class WorkerdInference {
   }
 
   /** The first output of `model` for the bench rows at `batch` (for the agreement check). */
-  async predict(model: string, batch: number): Promise<Float32Array> {
-    return Float32Array.from((await this.get('/predict', { model, batch })) as number[]);
+  async predict(model: string, batch: number, session: WorkerdSession): Promise<Float32Array> {
+    return Float32Array.from((await this.get('/predict', { model, batch, session })) as number[]);
   }
 
-  /** CPU µs of one call of `model` at `batch`: one round, about `ms` of compute. */
-  async usPerCall(model: string, batch: number, ms: number): Promise<number> {
-    const key = `${model}/${batch}`;
-    const runs = this.runs.get(key) ?? (await this.calibrate(model, batch, ms));
+  /** CPU µs of one call of `model` at `batch` through `session`: one round, about `ms` of compute. */
+  async usPerCall(model: string, batch: number, ms: number, session: WorkerdSession): Promise<number> {
+    const at: Target = { model, batch, session };
+    const key = `${model}/${batch}/${session}`;
+    const runs = this.runs.get(key) ?? (await this.calibrate(at, ms));
     this.runs.set(key, runs);
-    const busy = await this.requestCpuMs(model, batch, runs);
-    const idle = await this.requestCpuMs(model, batch, 0);
+    const busy = await this.requestCpuMs(at, runs);
+    const idle = await this.requestCpuMs(at, 0);
     return (1000 * (busy - idle)) / runs;
   }
 
@@ -84,14 +94,14 @@ export class WorkerdInference {
    * runs one request of that size unmeasured: the warm-up, during which V8 in workerd
    * compiles ORT's hot functions again, optimised, on threads this CPU figure counts.
    */
-  private async calibrate(model: string, batch: number, ms: number): Promise<number> {
-    await this.requestCpuMs(model, batch, 0);
+  private async calibrate(at: Target, ms: number): Promise<number> {
+    await this.requestCpuMs(at, 0);
     let runs = 1;
     for (;;) {
-      const compute = (await this.requestCpuMs(model, batch, runs)) - (await this.requestCpuMs(model, batch, 0));
+      const compute = (await this.requestCpuMs(at, runs)) - (await this.requestCpuMs(at, 0));
       if (compute >= ms / 5 || runs >= 1e6) {
         runs = Math.max(1, Math.round((runs * ms) / Math.max(compute, 1e-3)));
-        await this.requestCpuMs(model, batch, runs);
+        await this.requestCpuMs(at, runs);
         return runs;
       }
       runs *= 10;
@@ -99,9 +109,9 @@ export class WorkerdInference {
   }
 
   /** workerd's CPU (ms, all threads) across one /run request, including its tail. */
-  private async requestCpuMs(model: string, batch: number, runs: number): Promise<number> {
+  private async requestCpuMs(at: Target, runs: number): Promise<number> {
     const before = cpuMs(this.pid);
-    await this.get('/run', { model, batch, runs });
+    await this.get('/run', { ...at, runs });
     // Let workerd finish the request's tail (the entry worker, logging) before reading its CPU.
     await sleep(20);
     return cpuMs(this.pid) - before;

@@ -9,11 +9,14 @@
  * and one data blob ONNX_<name> per model with its .onnx bytes. Sessions are created
  * at start-up, in a top-level await, as src/index.ts does.
  *
- *   GET /run?model=NAME&batch=B&runs=K   K runs at batch B, one after another; K = 0
- *                                         is the same request without the compute
- *   GET /predict?model=NAME&batch=B      the first output for B rows, as JSON (for checks)
+ *   GET /run?model=NAME&batch=B&runs=K&session=S   K runs at batch B, one after another;
+ *        K = 0 is the same request without the compute. S = ltv (default): through
+ *        LtvSession.run, what the worker pays per call; S = raw: ORT's bare session.run
+ *        on a prepared tensor, so the difference is LtvSession's own per-call work
+ *   GET /predict?model=NAME&batch=B&session=S      the first output for B rows, as JSON (for checks)
  */
 import { env } from 'cloudflare:workers';
+import { createOrtSession, ort } from '../../../src/inference/ort.js';
 import { LtvSession } from '../../../src/inference/session.js';
 import { benchRows } from '../inference-rows.js';
 
@@ -25,21 +28,40 @@ interface ModelBinding {
 
 const bindings = env as unknown as Record<string, unknown>;
 const models = JSON.parse(String(bindings.MODELS)) as Record<string, ModelBinding>;
-const sessions = new Map<string, LtvSession>();
+interface Sessions {
+  model: ModelBinding;
+  ltv: LtvSession;
+  raw: ort.InferenceSession;
+}
+
+const sessions = new Map<string, Sessions>();
 for (const [name, model] of Object.entries(models)) {
   const onnx = bindings[`ONNX_${name}`];
   if (!(onnx instanceof ArrayBuffer)) throw new Error(`bench worker: binding ONNX_${name} is not a data blob`);
-  sessions.set(name, await LtvSession.create(new Uint8Array(onnx), { input: model.input, outputs: model.outputs }, model.width));
+  const bytes = new Uint8Array(onnx);
+  const ltv = await LtvSession.create(bytes, { input: model.input, outputs: model.outputs }, model.width);
+  sessions.set(name, { model, ltv, raw: await createOrtSession(bytes) });
 }
 
-/** Rows per model and batch, made once: the K-run and the 0-run request then differ by the runs alone. */
-const rows = new Map<string, Float32Array>();
+/** Rows and feeds per model and batch, made once: the K-run and the 0-run request then differ by the runs alone. */
+const inputs = new Map<string, { rows: Float32Array; feeds: Record<string, ort.Tensor> }>();
 
-function input(session: LtvSession, name: string, batch: number): Float32Array {
+function input({ model }: Sessions, name: string, batch: number): { rows: Float32Array; feeds: Record<string, ort.Tensor> } {
   const key = `${name}/${batch}`;
-  let values = rows.get(key);
-  if (values === undefined) rows.set(key, (values = benchRows(batch, session.width)));
+  let values = inputs.get(key);
+  if (values === undefined) {
+    const rows = benchRows(batch, model.width);
+    inputs.set(key, (values = { rows, feeds: { [model.input]: new ort.Tensor('float32', rows, [batch, model.width]) } }));
+  }
   return values;
+}
+
+/** One call of the chosen session, returning the first output. */
+async function call(s: Sessions, kind: string, x: { rows: Float32Array; feeds: Record<string, ort.Tensor> }, batch: number): Promise<Float32Array> {
+  if (kind === 'ltv') return (await s.ltv.run(x.rows, batch))[0]!;
+  if (kind !== 'raw') throw new RangeError(`session must be ltv or raw, got ${kind}`);
+  const first = s.model.outputs[0]!;
+  return (await s.raw.run(x.feeds, s.model.outputs))[first]!.data as Float32Array;
 }
 
 function count(url: URL, key: string, min: number): number {
@@ -56,12 +78,13 @@ export default {
       const session = sessions.get(name);
       if (session === undefined) throw new RangeError(`model must be one of ${[...sessions.keys()].join(', ')}, got ${name}`);
       const batch = count(url, 'batch', 1);
+      const kind = url.searchParams.get('session') ?? 'ltv';
       const x = input(session, name, batch);
-      if (url.pathname === '/predict') return Response.json(Array.from((await session.run(x, batch))[0]!));
+      if (url.pathname === '/predict') return Response.json(Array.from(await call(session, kind, x, batch)));
       if (url.pathname !== '/run') return new Response('not found', { status: 404 });
       const runs = count(url, 'runs', 0);
       let checksum = 0;
-      for (let k = 0; k < runs; k++) checksum += (await session.run(x, batch))[0]![0]!;
+      for (let k = 0; k < runs; k++) checksum += (await call(session, kind, x, batch))[0]!;
       return Response.json({ runs, checksum });
     } catch (error) {
       return new Response(error instanceof Error ? `${error.name}: ${error.message}` : String(error), { status: 400 });
