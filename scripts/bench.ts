@@ -5,7 +5,8 @@
  * same run and prints the ratio with the target; absolute times are context.
  *   build      upload size, raw and gzip (`wrangler deploy --dry-run`, via npm run build)
  *   cold       first requests of fresh isolates (scripts/bench/first-request.ts)
- *   inference  ORT-web vs onnxruntime-node per call, batches 1–1000 (scripts/bench/inference-node.ts)
+ *   inference  ORT-web in workerd vs onnxruntime-node vs the TS forward pass per call, two models,
+ *              batches 1–1000 (scripts/bench/inference.ts)
  *   http       autocannon against local workerd, health route as the floor; workerd CPU per
  *              warm request, route by route (scripts/bench/request-cpu.ts)
  *   memory     JS heap, ORT's WebAssembly memory and RSS over 10,000 scoring requests (scripts/bench/memory.ts)
@@ -65,11 +66,20 @@ function cold(smoke: boolean): Section {
 }
 
 function inference(smoke: boolean): Section {
-  const args = ['--ms', smoke ? '20' : '300'];
+  const args = smoke ? ['--smoke'] : ['--ms', '300', '--rounds', '5'];
+  const { markdown, result } = JSON.parse(tsx('scripts/bench/inference.ts', ['--json', ...args])) as { markdown: string; result: unknown };
   return {
-    title: '1. Inference compute: onnxruntime-web (WebAssembly) vs onnxruntime-node, default model',
-    command: `npm run bench:inference-node -- ${args.join(' ')}`,
-    markdown: fenced(tsx('scripts/bench/inference-node.ts', args)) + '\n\nMeasured in Node\'s V8 with the .wasm the worker bundles (a proxy for workerd, which has no per-call CPU clock); not measured: the plain TypeScript forward pass and the 1000→500→100→1 model.',
+    title: '1. Inference compute: ORT-web inside workerd vs onnxruntime-node vs the TypeScript forward pass',
+    command: `npm run bench:inference -- ${args.join(' ')}`,
+    markdown:
+      markdown +
+      '\n\nAll figures are CPU time per call on the same .onnx file and the same rows. ORT-web in workerd: a bench-only worker ' +
+      '(scripts/bench/inference-worker/) running src/inference\'s LtvSession, so its figure includes that class\'s per-call work ("bare run": ORT\'s session.run alone, same isolate); ' +
+      'per call = (workerd process CPU of a request with K runs − the same request with 0 runs) / K, since workerd\'s clocks stand still during compute. ' +
+      'ORT-web in Node: the same .wasm in Node\'s V8. onnxruntime-node: native, one intra-op thread. TS reference / TS SIMD: the trainer\'s ' +
+      'forward pass (scripts/onnx/reference.ts) on its plain loops / WebAssembly SIMD kernels, same weights read back from the .onnx file. ' +
+      'The wide model is generated at bench time (trainer\'s init and exporter, seed 42, untrained, MSE head).',
+    data: result,
   };
 }
 

@@ -21,18 +21,19 @@ export interface WorkerModule {
 }
 
 /**
- * dist/ as worker modules, typed as wrangler uploads them: index.js (the bundle) first, then
- * what it imports by wrangler.toml's rules: ORT's .wasm (CompiledWasm), the model (Data) and
- * Swagger UI's .js and .css (Text). wrangler bundles every other JavaScript into index.js, so
- * another .js file in dist/ is there only because a Text rule matched it.
+ * dist/ (or another `wrangler deploy --dry-run` output, `dir`) as worker modules, typed as
+ * wrangler uploads them: index.js (the bundle) first, then what it imports by wrangler.toml's
+ * rules: ORT's .wasm (CompiledWasm), the model (Data) and Swagger UI's .js and .css (Text).
+ * wrangler bundles every other JavaScript into index.js, so another .js file in dist/ is
+ * there only because a Text rule matched it.
  */
-export function distModules(): WorkerModule[] {
-  if (!existsSync(join(dist, 'index.js'))) throw new Error('dist/index.js is missing: run `npm run build` first');
+export function distModules(dir = dist): WorkerModule[] {
+  if (!existsSync(join(dir, 'index.js'))) throw new Error(`${join(dir, 'index.js')} is missing: run \`npm run build\` first`);
   const types: Record<string, WorkerModule['type']> = { '.js': 'Text', '.css': 'Text', '.wasm': 'CompiledWasm', '.onnx': 'Data' };
-  return readdirSync(dist)
+  return readdirSync(dir)
     .flatMap((name) => {
       const type = name === 'index.js' ? 'ESModule' : types[name.slice(name.lastIndexOf('.'))];
-      return type === undefined || name.startsWith('__') ? [] : [{ type, path: join(dist, name) }];
+      return type === undefined || name.startsWith('__') ? [] : [{ type, path: join(dir, name) }];
     })
     .sort((a, b) => Number(b.path.endsWith('index.js')) - Number(a.path.endsWith('index.js')));
 }
@@ -50,17 +51,21 @@ export interface StartOptions {
   ratelimits?: Record<string, { namespace_id: string; simple: { limit: number; period: 10 | 60 } }>;
   /** Where the worker's console lines go; default: stderr when BENCH_WORKER_LOGS is set, else nowhere. */
   onLog?: (message: string) => void;
+  /** The directory module names are relative to (default: dist/); a bench worker bundled elsewhere sets its own. */
+  modulesRoot?: string;
+  /** Bindings that arrive as an ArrayBuffer, from a file path or bytes (the inference bench's models). */
+  dataBlobBindings?: Record<string, string | Uint8Array<ArrayBuffer>>;
 }
 
 /** The one way the scripts (bench, measure:worker, soak) run the built worker in local workerd. */
 export function startWorker(modules: WorkerModule[], token: string, options: StartOptions = {}): Miniflare {
-  const { bindings = {}, onLog, ...extra } = options;
+  const { bindings = {}, onLog, modulesRoot = dist, ...extra } = options;
   const log = onLog ?? ((message: string) => { if (process.env.BENCH_WORKER_LOGS) console.error('  [worker] ' + message); });
   return new Miniflare(
     convertV4MiniflareOptions({
       name: 'ltv-edge',
       compatibilityDate: compatibilityDate(),
-      modulesRoot: dist,
+      modulesRoot,
       modules,
       bindings: { API_TOKEN: token, ...bindings },
       host: '127.0.0.1',

@@ -15,6 +15,9 @@ import type { MlpParams } from '../train/params.js';
 
 const f32 = Math.fround;
 
+/** The MLP part: the trainer's plain loops by default; the benchmark also passes the SIMD kernels' forward. */
+export type MlpForward = (params: MlpParams, x: Float32Array, rows: number) => Float32Array;
+
 /**
  * Predicts LTV for `rows` encoded rows (`raw`, row-major [rows, F], NaN = missing):
  * the graph's first output, one value per row.
@@ -28,8 +31,14 @@ export function predictReference(spec: FeatureSpec, params: MlpParams, raw: Floa
  * → MLP → z · std + mean → max(0, ·). ZILN head: the MLP's three outputs → p, μ, σ
  * (bounded) → p · exp(μ + σ²/2).
  */
-export function predictReferenceOutputs(spec: FeatureSpec, params: MlpParams, raw: Float32Array, rows: number): Record<string, Float32Array> {
-  const z = mlpForward(params, applyTransforms(spec, raw, rows), rows);
+export function predictReferenceOutputs(
+  spec: FeatureSpec,
+  params: MlpParams,
+  raw: Float32Array,
+  rows: number,
+  forward: MlpForward = mlpForward,
+): Record<string, Float32Array> {
+  const z = forward(params, applyTransforms(spec, raw, rows), rows);
   if (spec.target.ziln !== undefined) return zilnOutputs(spec.target.ziln, z, rows);
   const targetStd = f32(spec.target.std);
   const targetMean = f32(spec.target.mean);
