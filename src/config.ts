@@ -16,7 +16,7 @@ export interface Config {
   apiTokens: readonly string[];
 }
 
-export const DEFAULTS = { maxBatch: 1000, maxBodyBytes: 1 << 20 } as const;
+export const DEFAULTS = { maxBatch: 1000, maxBodyBytes: 1 << 20, warmUpRuns: 3000 } as const;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -51,4 +51,17 @@ function positiveInteger(name: string, value: unknown, fallback: number): number
     throw new ConfigError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
   }
   return number;
+}
+
+/**
+ * WARM_UP_RUNS: graph runs at isolate start-up (src/inference/model.ts). Read at start-up,
+ * where a thrown error would stop every isolate from serving, so a bad value is reported
+ * in the returned `problem` and the default is used instead.
+ */
+export function readWarmUpRuns(value: unknown): { runs: number; problem?: string } {
+  try {
+    return { runs: positiveInteger('WARM_UP_RUNS', value, DEFAULTS.warmUpRuns) };
+  } catch (error) {
+    return { runs: DEFAULTS.warmUpRuns, problem: `${(error as Error).message}; using ${DEFAULTS.warmUpRuns}` };
+  }
 }

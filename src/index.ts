@@ -15,13 +15,18 @@
  * `loadModel` never throws: a model that fails to load leaves the isolate up and
  * not ready (503s) instead of failing every start-up.
  */
+import { env } from 'cloudflare:workers';
 import manifest from '../model/ltv.json';
 import onnx from '../model/ltv.onnx';
 import { createApp } from './app.js';
+import { readWarmUpRuns } from './config.js';
 import { loadModel } from './inference/model.js';
 import { warmUpRequestPath } from './inference/warm-up.js';
 
-const model = await loadModel({ onnx, manifest });
+// WARM_UP_RUNS trades start-up CPU for a cheaper first request (./inference/model.ts, warmUp).
+const warmUp = readWarmUpRuns(env.WARM_UP_RUNS);
+if (warmUp.problem !== undefined) console.error(JSON.stringify({ event: 'config_error', reason: warmUp.problem }));
+const model = await loadModel({ onnx, manifest }, { warmUpRuns: warmUp.runs });
 const app = createApp(model);
 // The first request of an isolate would otherwise pay ~20 ms of first-call CPU (see ./inference/warm-up.ts).
 await warmUpRequestPath(app, model.manifest, model.ready ? model.model.width : 0);

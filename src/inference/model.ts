@@ -10,6 +10,7 @@
  */
 import { Encoder } from '../spec/encode.js';
 import { columnNames } from '../spec/feature-spec.js';
+import { DEFAULTS } from '../config.js';
 import { type ModelManifest, parseManifest } from '../spec/manifest.js';
 import { LtvSession } from './session.js';
 
@@ -41,7 +42,12 @@ export interface ModelFiles {
   manifest: unknown;
 }
 
-export async function loadModel(files: ModelFiles): Promise<ModelState> {
+export interface LoadOptions {
+  /** Graph runs at load (see `ServedModel.warmUp`); at least 1, the readiness check. Default DEFAULTS.warmUpRuns (3000), WARM_UP_RUNS in wrangler.toml. */
+  warmUpRuns?: number;
+}
+
+export async function loadModel(files: ModelFiles, { warmUpRuns = DEFAULTS.warmUpRuns }: LoadOptions = {}): Promise<ModelState> {
   let manifest: ModelManifest | undefined;
   try {
     manifest = parseManifest(files.manifest);
@@ -53,7 +59,7 @@ export async function loadModel(files: ModelFiles): Promise<ModelState> {
     const encoder = new Encoder(manifest.spec);
     const session = await LtvSession.create(onnx, manifest.spec.io, encoder.width);
     const model = new ServedModel(manifest, encoder, session);
-    await model.warmUp();
+    await model.warmUp(Math.max(1, warmUpRuns));
     console.log(JSON.stringify({ event: 'model_ready', name: manifest.name, version: manifest.version, width: encoder.width }));
     return { ready: true, model, manifest };
   } catch (error) {
@@ -87,7 +93,7 @@ class ServedModel implements LoadedModel {
   }
 
   /**
-   * The graph run at load, WARM_UP_RUNS times on one all-missing row. The first run
+   * The graph run at load, `runs` times on one all-missing row. The first run
    * proves that the graph runs and gives a finite value, so that a model that loads
    * but cannot score is "not ready" rather than a 500 on every request.
    *
@@ -103,14 +109,11 @@ class ServedModel implements LoadedModel {
    * within the 1 s limit. Measured with scripts/bench/v8-trace.ts and
    * `npm run bench:first-request` (BENCHMARKS.md, "First request").
    */
-  async warmUp(): Promise<void> {
+  async warmUp(runs: number): Promise<void> {
     const row = new Float32Array(this.width).fill(Number.NaN);
-    for (let run = 0; run < WARM_UP_RUNS; run++) await this.predict(row, 1);
+    for (let run = 0; run < runs; run++) await this.predict(row, 1);
   }
 }
-
-/** Graph runs at load: enough for V8 to optimise ORT's per-run WebAssembly (see `warmUp`). */
-export const WARM_UP_RUNS = 3000;
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));

@@ -9,6 +9,7 @@ import manifestJson from '../../model/ltv.json';
 import onnx from '../../model/ltv.onnx';
 import { type ModelState, loadModel } from '../../src/inference/model.js';
 import { instantiatedThroughHook } from '../../src/inference/ort.js';
+import { LtvSession } from '../../src/inference/session.js';
 import { HookError, PLACEHOLDER, withPrecompiledWasm } from '../../src/inference/wasm-hook.js';
 import { parseManifest } from '../../src/spec/manifest.js';
 
@@ -42,6 +43,19 @@ describe('loading onnxruntime-web in workerd', () => {
     await expect(withPrecompiledWasm(ortWasm, async () => 'initialised some other way')).rejects.toThrow(HookError);
     await expect(withPrecompiledWasm(ortWasm, () => WebAssembly.instantiate(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 0])))).rejects.toThrow(HookError);
     expect(WebAssembly.instantiate).toBe(original);
+  });
+
+  it('runs the graph WARM_UP_RUNS times at load (3000 by default), at least once', async () => {
+    const runs = vi.spyOn(LtvSession.prototype, 'run');
+    try {
+      for (const [options, expected] of [[{}, 3000], [{ warmUpRuns: 10 }, 10], [{ warmUpRuns: 0 }, 1]] as const) {
+        runs.mockClear();
+        expect((await loadModel({ onnx, manifest: manifestJson }, options)).ready).toBe(true);
+        expect(runs, JSON.stringify(options)).toHaveBeenCalledTimes(expected);
+      }
+    } finally {
+      runs.mockRestore();
+    }
   });
 
   it('runs concurrent predictions one at a time, each with its own result', async () => {
