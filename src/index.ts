@@ -3,8 +3,9 @@
  *
  * Where the session is created, and why there: at start-up, in this module's
  * top-level `await`, not on the first request. Creating it costs ORT's one-time
- * initialisation: 0.35–0.55 s of CPU on a dev machine, ~90% of the whole start-up
- * (`npx wrangler check startup`, `npm run measure:worker`).
+ * initialisation: 0.35–0.55 s of CPU on a dev machine (`npx wrangler check startup`,
+ * `npm run measure:worker`). The WARM_UP_RUNS graph runs that follow add ~250 ms, so
+ * that V8 has optimised ORT's WebAssembly before the first request (./inference/model.ts).
  * - On a first request it would blow the per-request CPU limit (10 ms on the Free
  *   plan) many times over, and make that caller wait.
  * - At start-up it counts against the 1 s start-up limit instead, which it fits;

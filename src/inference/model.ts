@@ -8,9 +8,9 @@
  * answers 503, and the reason is logged. Crashing instead would make every request
  * re-run the start-up and fail again.
  */
+import { DEFAULTS } from '../config.js';
 import { Encoder } from '../spec/encode.js';
 import { columnNames } from '../spec/feature-spec.js';
-import { DEFAULTS } from '../config.js';
 import { type ModelManifest, parseManifest } from '../spec/manifest.js';
 import { LtvSession } from './session.js';
 
@@ -107,7 +107,7 @@ class ServedModel implements LoadedModel {
    * 3000 optimise nearly all (58 small ones, 1.2 ms, are still recompiled), and the
    * first request then costs ~9.5 ms of CPU. The price is ~250 ms more start-up CPU,
    * within the 1 s limit. Measured with scripts/bench/v8-trace.ts and
-   * `npm run bench:first-request` (BENCHMARKS.md, "First request").
+   * `npm run bench:first-request` (BENCHMARKS.md, the notes under the 2026-11-29T06:21 run).
    */
   async warmUp(runs: number): Promise<void> {
     const row = new Float32Array(this.width).fill(Number.NaN);
