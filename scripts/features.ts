@@ -8,12 +8,14 @@
  */
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
+import { checkOutputFileReplaceable } from './fs/owned-output.js';
 import { parseFeaturesArgs } from './features/args.js';
 import { buildFeatures } from './features/build.js';
 import { featuresSummaryText } from './features/summary.js';
 
 async function main(argv: string[]): Promise<void> {
   const config = parseFeaturesArgs(argv);
+  checkOutputFileReplaceable({ flag: '--out', path: config.out }, [{ flag: '--transactions', path: config.transactions }]);
   const summary = await buildFeatures(config);
   process.stderr.write(featuresSummaryText(config, summary));
 }

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './cli/args.js';
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
+import { checkModelDirReplaceable, checkOutputFileReplaceable, checkOutputNotInput } from './fs/owned-output.js';
 import { FEATURE_OPTIONS, type FeatureOptionValues, featuresConfig } from './features/args.js';
 import { buildFeatures } from './features/build.js';
 import { featuresSummaryText } from './features/summary.js';
@@ -38,6 +39,10 @@ async function main(argv: string[]): Promise<void> {
   if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required (the model directory train writes)');
   const table = typeof featuresOut === 'string' ? featuresOut : `${out.replace(/\/+$/, '')}.features.csv`;
   const config = featuresConfig({ ...featureValues, out: table });
+  const log = { flag: '--transactions', path: config.transactions };
+  checkModelDirReplaceable(out, '--out');
+  checkOutputNotInput({ flag: '--out', path: out }, [log]);
+  checkOutputFileReplaceable({ flag: typeof featuresOut === 'string' ? '--features-out' : 'the feature table', path: table }, [log]);
 
   process.stderr.write('── features\n');
   const summary = await buildFeatures(config);

@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './cli/args.js';
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
+import { checkOutputNotInput } from './fs/owned-output.js';
 import { evaluationSet, predict, scores } from './promote/evaluate.js';
 import { TOLERANCE, gate, specChanges } from './promote/gate.js';
 import { PromotionError, previousDir, readModelDir, rollBack, swapIn } from './promote/model-dir.js';
@@ -43,6 +44,7 @@ async function main(argv: string[]): Promise<void> {
   }
   if (values.candidate === undefined) throw new UsageError('--candidate DIR is required (a directory written by npm run train)');
 
+  checkOutputNotInput({ flag: '--model', path: modelDir }, [{ flag: '--candidate', path: values.candidate }]);
   const candidate = readModelDir(values.candidate, 'candidate');
   const current = readModelDir(modelDir, 'served model');
   const set = evaluationSet(values.candidate, candidate, values.data ?? candidate.trainingData.source);

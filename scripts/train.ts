@@ -12,6 +12,7 @@ import { UsageError, intOption, listOption, numberOption } from './cli/args.js';
 import { FIT_OPTION_NAMES, fitOptions } from './cli/fit-options.js';
 import { runCli } from './cli/run.js';
 import { DataError } from './data/errors.js';
+import { checkModelDirReplaceable, checkOutputNotInput } from './fs/owned-output.js';
 import { TrainingDivergedError } from './train/fit.js';
 import { LOSS_NAMES, type LossName } from './train/objective.js';
 import { DEFAULT_LOSS, type TrainConfig, trainModel } from './pipeline/train-model.js';
@@ -67,6 +68,12 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
 
 async function main(argv: string[]): Promise<void> {
   const config = parseTrainArgs(argv);
+  // Before minutes of training: an --out that is not ours to replace stops the run here.
+  checkModelDirReplaceable(config.out, '--out');
+  checkOutputNotInput({ flag: '--out', path: config.out }, [
+    { flag: '--data', path: config.prepare.data },
+    ...(config.prepare.split === undefined ? [] : [{ flag: '--split', path: config.prepare.split }]),
+  ]);
   const { manifest, report } = await trainModel(config, { onEpoch: epochReporter() });
   endProgress();
   for (const warning of report.warnings) process.stderr.write(`warning: ${warning}\n`);

@@ -1,8 +1,10 @@
 /**
  * The one way a command-line entry point ends: expected failures (a bad command
  * line, bad data, a diverging loss…) print `name: message` on stderr and set the
- * exit code; anything else is a bug and keeps its stack trace.
+ * exit code; anything else is a bug and keeps its stack trace. An output the command
+ * refuses to replace (scripts/fs/owned-output.ts) is an expected failure of every CLI.
  */
+import { OutputRefusedError } from '../fs/owned-output.js';
 import { UsageError } from './args.js';
 
 /** Errors a CLI reports as a plain message with exit code 1 (bad input, not a bug). */
@@ -13,7 +15,7 @@ export function runCli(name: string, main: (argv: string[]) => unknown, expected
     if (error instanceof UsageError || isParseArgsError(error)) {
       process.stderr.write(`${name}: ${(error as Error).message}\n`);
       process.exitCode = 2;
-    } else if (expected.some((kind) => error instanceof kind)) {
+    } else if (error instanceof OutputRefusedError || expected.some((kind) => error instanceof kind)) {
       process.stderr.write(`${name}: ${(error as Error).message}\n`);
       process.exitCode = 1;
     } else {

@@ -8,11 +8,17 @@
  * reader sees the old set of files or the new set, never a mix; between the two
  * renames (microseconds) the directory is briefly absent. Any failure before the
  * swap removes the temporary directory and leaves the target untouched.
+ *
+ * Only a model directory is ever replaced (scripts/fs/owned-output.ts): a target
+ * holding anything else is refused before anything is written, and the old copy is
+ * removed file by file, never recursively, so nothing but a model's own files can
+ * be lost even if something appears in it meanwhile.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FeatureSpec } from '../../src/spec/feature-spec.js';
+import { MODEL_DIR_FILES, checkModelDirReplaceable, removeModelDir } from '../fs/owned-output.js';
 
 export interface ModelFile {
   /** A plain file name, e.g. `ltv.onnx`; no directories. */
@@ -21,10 +27,15 @@ export interface ModelFile {
   data: Uint8Array | string;
 }
 
-/** Replaces directory `dir` by one holding exactly `files`; creates it (and its parents) if absent. */
+/**
+ * Replaces directory `dir` by one holding exactly `files`; creates it (and its
+ * parents) if absent. Refuses (OutputRefusedError, nothing touched) a `dir` that
+ * holds anything but a model directory's files.
+ */
 export async function writeModelDir(dir: string, files: ModelFile[]): Promise<void> {
   const target = resolve(dir);
   checkNames(files.map((f) => f.name));
+  checkModelDirReplaceable(dir, 'model directory');
   const existing = await stat(target).catch((error: unknown) => {
     if (isCode(error, 'ENOENT')) return undefined;
     throw error;
@@ -54,7 +65,7 @@ export async function writeModelDir(dir: string, files: ModelFile[]): Promise<vo
       await rm(temp, { recursive: true, force: true });
       throw error;
     }
-    await rm(old, { recursive: true, force: true }).catch((error: unknown) => {
+    await Promise.resolve().then(() => removeModelDir(old)).catch((error: unknown) => {
       throw new Error(`${target} now holds the new files, but removing the previous copy at ${old} failed`, { cause: error });
     });
   }
@@ -100,6 +111,7 @@ function checkNames(names: string[]): void {
     if (name === '' || name === '.' || name === '..' || /[/\\\0]/.test(name)) {
       throw new Error(`model file name ${JSON.stringify(name)} is not a plain file name`);
     }
+    if (!MODEL_DIR_FILES.has(name)) throw new Error(`model file name ${JSON.stringify(name)} is not one a model directory holds`);
     if (seen.has(name)) throw new Error(`model file ${JSON.stringify(name)} is listed twice`);
     seen.add(name);
   }

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type ModelManifest, parseManifest } from '../../src/spec/manifest.js';
+import { checkModelDirReplaceable, removeModelDir } from '../fs/owned-output.js';
 
 /** A refusal or a bad input: printed as a message, exit 1. */
 export class PromotionError extends Error {
@@ -36,9 +37,17 @@ export function readModelDir(dir: string, role: string): ModelManifest {
 
 export const previousDir = (modelDir: string): string => join(dirname(resolve(modelDir)), `${basename(resolve(modelDir))}.previous`);
 
-/** Puts a copy of `candidate` in place of `modelDir`, keeping the old one as `<modelDir>.previous`. */
+/**
+ * Puts a copy of `candidate` in place of `modelDir`, keeping the old one as
+ * `<modelDir>.previous`. The model directory and the previous copy it displaces
+ * must hold a model's files only (OutputRefusedError otherwise, nothing touched).
+ */
 export function swapIn(modelDir: string, candidate: string): void {
   const target = resolve(modelDir);
+  const previous = previousDir(target);
+  checkModelDirReplaceable(target, '--model');
+  checkModelDirReplaceable(previous, 'the previous model directory');
+  checkModelDirReplaceable(candidate, '--candidate');
   const temp = mkdtempSync(join(dirname(target), `.${basename(target)}.promote-`));
   try {
     cpSync(resolve(candidate), temp, { recursive: true });
@@ -46,8 +55,7 @@ export function swapIn(modelDir: string, candidate: string): void {
     rmSync(temp, { recursive: true, force: true });
     throw error;
   }
-  const previous = previousDir(target);
-  rmSync(previous, { recursive: true, force: true });
+  if (existsSync(previous)) removeModelDir(previous);
   renameSync(target, previous);
   try {
     renameSync(temp, target);

@@ -5,7 +5,7 @@
  * --rollback restores the previous model; a tampered candidate is refused.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -91,5 +91,23 @@ describe('npm run promote', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/candidate .*ltv\.onnx: SHA-256 [0-9a-f]{64}, but ltv\.json names/);
     expect(version(served)).toBe(version(weak));
+  }, 60_000);
+
+  it('refuses to discard a previous-model directory that holds a user\'s files, and changes nothing', async () => {
+    const notes = join(`${served}.previous`, 'notes.txt');
+    writeFileSync(notes, 'mine');
+    const result = await promote(['--candidate', strong]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^promote: the previous model directory .*: holds "notes\.txt", which a model directory does not; refusing/m);
+    expect(readFileSync(notes, 'utf8')).toBe('mine');
+    expect(version(served)).toBe(version(weak));
+    expect(version(`${served}.previous`)).toBe(version(strong));
+    rmSync(notes);
+  }, 60_000);
+
+  it('refuses a candidate that is the served model itself', async () => {
+    const result = await promote(['--candidate', served]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^promote: --model .* is the same file as --candidate/m);
   }, 60_000);
 });

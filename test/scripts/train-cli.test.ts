@@ -69,6 +69,30 @@ describe('npm run train on bad input', () => {
     expect(readdirSync(model)).toEqual(['ltv.json']);
   });
 
+  it('refuses an --out directory that holds the input and other files, and touches nothing', async () => {
+    // The data-loss case: the input table and a user's file sit in the directory named by --out.
+    const home = mkdtempSync(join(tmpdir(), 'ltv-cli-out-'));
+    const data = join(home, 'customers.csv');
+    writeFileSync(data, toCsv(generateCustomers({ rows: 200, seed: 3 })));
+    mkdirSync(join(home, 'notes'));
+    writeFileSync(join(home, 'notes', 'plan.txt'), 'keep me');
+    const before = readdirSync(home, { recursive: true }).sort();
+    const { code, stderr } = await run('npx', ['tsx', 'scripts/train.ts', '--data', data, '--out', home, '--hidden', '4', '--epochs', '1'])
+      .then((r) => ({ code: 0, stderr: r.stderr }), (e: { code: number; stderr: string }) => e);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/train: --out .*: holds "customers\.csv", "notes\/", which a model directory does not; refusing to replace it/);
+    expect(readdirSync(home, { recursive: true }).sort()).toEqual(before);
+    expect(readFileSync(join(home, 'notes', 'plan.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('refuses --out . in a directory that is not a model directory', async () => {
+    // The checkout itself: package.json, src/, .git… must never be replaced.
+    const { code, stderr } = await run('npx', ['tsx', 'scripts/train.ts', '--data', 'x.csv', '--out', '.'])
+      .then((r) => ({ code: 0, stderr: r.stderr }), (e: { code: number; stderr: string }) => e);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/train: --out \.: holds .*refusing to replace it/);
+  });
+
   it('warns about and drops a constant column, and trains', async () => {
     const data = csv('constant.csv', `a,k,ltv\n${Array.from({ length: 40 }, (_, i) => `${i},5,${i % 7}`).join('\n')}\n`);
     const out = join(dir, 'constant-model');

@@ -120,4 +120,13 @@ describe('npm run features on bad input', () => {
     expect(usage.stderr).toMatch(/features: --calibration-end: expected a date YYYY-MM-DD, got "tomorrow"/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
+
+  it('through the CLI: refuses an --out that is the log itself, and leaves the log as it was', async () => {
+    const path = log('same.csv', GOOD);
+    const result = await run('npx', ['tsx', 'scripts/features.ts', '--transactions', path, '--out', path, '--calibration-end', '2024-02-29'])
+      .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^features: --out .*same\.csv is the same file as --transactions .*same\.csv; write the output elsewhere$/m);
+    expect(readFileSync(path, 'utf8')).toBe(`${GOOD.join('\n')}\n`);
+  }, 60_000);
 });

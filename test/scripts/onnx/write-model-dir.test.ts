@@ -44,12 +44,12 @@ describe('writeModelDir', () => {
     expect(await readdir(join(root, 'a', 'b'))).toEqual(['model']);
   });
 
-  it('replaces an existing directory entirely, leaving nothing beside it', async () => {
+  it('replaces an existing model directory entirely, leaving nothing beside it', async () => {
     await mkdir(dir);
     await writeFile(join(dir, 'ltv.onnx'), 'old model');
-    await writeFile(join(dir, 'stale-report.md'), 'old report');
-    await writeModelDir(dir, [{ name: 'ltv.onnx', data: onnxBytes }, { name: 'report.md', data: '# new' }]);
-    expect(await readdir(dir)).toEqual(['ltv.onnx', 'report.md']);
+    await writeFile(join(dir, 'report.png'), 'old screenshot');
+    await writeModelDir(dir, [{ name: 'ltv.onnx', data: onnxBytes }, { name: 'report.html', data: '<p>new' }]);
+    expect(await readdir(dir)).toEqual(['ltv.onnx', 'report.html']);
     expect(new Uint8Array(await readFile(join(dir, 'ltv.onnx')))).toEqual(onnxBytes);
     expect(await readdir(root)).toEqual(['model']);
   });
@@ -60,7 +60,7 @@ describe('writeModelDir', () => {
     await writeFile(join(dir, 'ltv.json'), '{"version":"old"}');
     const before = await snapshot(dir);
 
-    const files = [{ name: 'ltv.onnx', data: new Uint8Array(10) }, { name: 'ltv.json', data: '{}' }, failingFile('report.md')];
+    const files = [{ name: 'ltv.onnx', data: new Uint8Array(10) }, { name: 'ltv.json', data: '{}' }, failingFile('report.html')];
     await expect(writeModelDir(dir, files)).rejects.toThrow('report rendering failed');
 
     expect(await snapshot(dir)).toEqual(before);
@@ -78,9 +78,22 @@ describe('writeModelDir', () => {
     for (const name of ['', '.', '..', '../escape', 'sub/ltv.onnx', 'a\\b']) {
       await expect(writeModelDir(dir, [{ name, data: 'x' }])).rejects.toThrow('is not a plain file name');
     }
-    await expect(writeModelDir(dir, [{ name: 'a', data: 'x' }, { name: 'a', data: 'y' }])).rejects.toThrow('"a" is listed twice');
+    await expect(writeModelDir(dir, [{ name: 'ltv.json', data: 'x' }, { name: 'ltv.json', data: 'y' }])).rejects.toThrow('"ltv.json" is listed twice');
+    await expect(writeModelDir(dir, [{ name: 'notes.txt', data: 'x' }])).rejects.toThrow('"notes.txt" is not one a model directory holds');
     expect(await readdir(root)).toEqual(['model']);
     expect(await readFile(join(dir, 'ltv.onnx'), 'utf8')).toBe('old');
+  });
+
+  it('refuses a directory holding anything but model files, and leaves it byte-identical', async () => {
+    await mkdir(join(dir, 'photos'), { recursive: true });
+    await writeFile(join(dir, 'photos', 'cat.jpg'), 'meow');
+    await writeFile(join(dir, 'customers.csv'), 'a,b\n1,2\n');
+    await writeFile(join(dir, 'ltv.onnx'), 'old');
+    await expect(writeModelDir(dir, [{ name: 'ltv.onnx', data: onnxBytes }])).rejects.toThrow(/holds "customers\.csv", "photos\/", which a model directory does not/);
+    expect(await readdir(dir)).toEqual(['customers.csv', 'ltv.onnx', 'photos']);
+    expect(await readFile(join(dir, 'photos', 'cat.jpg'), 'utf8')).toBe('meow');
+    expect(await readFile(join(dir, 'ltv.onnx'), 'utf8')).toBe('old');
+    expect(await readdir(root)).toEqual(['model']);
   });
 
   it('refuses to replace something that is not a directory', async () => {
