@@ -1,6 +1,6 @@
 // The trainer's hot loops as WebAssembly SIMD kernels (AssemblyScript, compiled to
-// scripts/train/kernels/simd.wasm by `npm run build:kernels`). Each is the SIMD twin of
-// a loop in scripts/train/kernels/reference.ts, which states the maths and is what the
+// scripts/mlp/kernels/simd.wasm by `npm run build:kernels`). Each is the SIMD twin of
+// a loop in scripts/mlp/kernels/reference.ts, which states the maths and is what the
 // tests compare against.
 //
 // Every pointer is a byte offset into the memory the host imports (a WebAssembly.Memory

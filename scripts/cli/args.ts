@@ -2,7 +2,7 @@
  * Typed readers for command-line option values, on top of node:util's parseArgs.
  * A bad value names its option, so `--epochs ten` says so instead of training zero epochs.
  */
-import { KERNEL_NAMES, type KernelsName } from '../train/kernels/kernels.js';
+import { KERNEL_NAMES, type KernelsName } from '../mlp/kernels/kernels.js';
 
 /** Thrown for a bad command line; the CLI prints the message and exits 2. */
 export class UsageError extends Error {
@@ -36,7 +36,7 @@ export function intListOption(name: string, raw: string | undefined, fallback: n
   return items.map((item) => intOption(name, item, 0, 1));
 }
 
-/** `--kernels simd|reference`: which loops the trainer runs on (see scripts/train/kernels/). */
+/** `--kernels simd|reference`: which loops the trainer runs on (see scripts/mlp/kernels/). */
 export function kernelsOption(raw: string | undefined): KernelsName {
   if (raw === undefined) return 'simd';
   const name = KERNEL_NAMES.find((k) => k === raw);

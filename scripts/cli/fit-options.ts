@@ -2,8 +2,8 @@
  * The network and optimiser options that `npm run train` and `npm run compare:losses`
  * share: their names, defaults and ranges in one place, so the two commands cannot drift.
  */
-import type { FitOptions } from '../train/fit.js';
-import { DEFAULT_DROPOUT } from '../pipeline/train-model.js';
+import type { FitOptions } from '../mlp/fit.js';
+import { DEFAULT_DROPOUT } from '../train/train-model.js';
 import { intListOption, intOption, kernelsOption, numberOption } from './args.js';
 
 export const FIT_OPTION_NAMES = ['hidden', 'epochs', 'batch-size', 'lr', 'dropout', 'l2', 'patience', 'kernels'] as const;

@@ -42,7 +42,7 @@
  * between. About 65 % of targets are 0; the mean is about 34 and the 99th
  * percentile about 11 times the mean.
  */
-import { Rng } from '../train/rng.js';
+import { Rng } from '../math/rng.js';
 import { formatCsvRecord } from './csv.js';
 import { cumulative, draw } from './sampling.js';
 

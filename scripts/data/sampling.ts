@@ -3,7 +3,7 @@
  * customer-table generator and the transaction-log generator, so both draw channels
  * and countries the same way.
  */
-import type { Rng } from '../train/rng.js';
+import type { Rng } from '../math/rng.js';
 
 /** Cumulative shares of `weights` (normalised to sum to 1). */
 export function cumulative(weights: readonly number[]): number[] {

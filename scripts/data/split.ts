@@ -2,7 +2,7 @@
  * Train/test split of the kept rows: seeded and random by default, or read from a
  * `row,customer_id,split` file so that a published test set can be reproduced.
  */
-import { Rng } from '../train/rng.js';
+import { Rng } from '../math/rng.js';
 import { DataError } from './errors.js';
 import { readCsvFile } from './table.js';
 

@@ -12,7 +12,7 @@
  * pass over that order weighting each customer by its count — the same number as
  * gini() on the materialised resample, without a sort per resample and predictor.
  */
-import { Rng } from '../train/rng.js';
+import { Rng } from '../math/rng.js';
 import { type Values, checkPair, sortedDescending } from './metrics.js';
 
 export interface BootstrapOptions {

@@ -10,7 +10,7 @@
  * sees statistics that include its held-out rows. That leak is unsupervised and small
  * next to fold-to-fold noise, and refitting them would mean a second encoder pipeline.
  */
-import { Rng } from '../train/rng.js';
+import { Rng } from '../math/rng.js';
 import { type TestPredictions } from './evaluate.js';
 import { type BaselineSplit, fitBaselines } from './fit-baselines.js';
 import { regressionMetrics } from './metrics.js';

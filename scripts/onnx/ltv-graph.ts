@@ -12,7 +12,7 @@
  * TypeScript, step for step; change both together.
  */
 import { type ColumnTransform, type FeatureSpec, columnNames, columnTransforms, encodedWidth } from '../../src/spec/feature-spec.js';
-import type { MlpParams } from '../train/params.js';
+import type { MlpParams } from '../mlp/params.js';
 import { ZILN_OUTPUTS } from '../../src/head/ziln.js';
 import { type Node, type Tensor, type ValueInfo, encodeModel } from './wire.js';
 import { zilnHeadNodes } from './ziln-head-graph.js';

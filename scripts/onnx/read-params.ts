@@ -10,7 +10,7 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import type { DenseLayer, MlpParams } from '../train/params.js';
+import type { DenseLayer, MlpParams } from '../mlp/params.js';
 
 interface DecodedTensor {
   name: string;

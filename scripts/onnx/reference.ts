@@ -10,8 +10,8 @@
 import { ZILN_OUTPUTS, type ZilnHead, sigmoid, softplus } from '../../src/head/ziln.js';
 import type { FeatureSpec } from '../../src/spec/feature-spec.js';
 import { applyTransforms } from '../data/transform.js';
-import { mlpForward } from '../train/forward.js';
-import type { MlpParams } from '../train/params.js';
+import { mlpForward } from '../mlp/forward.js';
+import type { MlpParams } from '../mlp/params.js';
 
 const f32 = Math.fround;
 

@@ -13,7 +13,7 @@
  * thin MatMuls cost nothing next to the hidden layers.
  */
 import type { ZilnHead } from '../../src/head/ziln.js';
-import type { DenseLayer } from '../train/params.js';
+import type { DenseLayer } from '../mlp/params.js';
 import type { Node, Tensor } from './wire.js';
 
 export interface HeadNodes {

@@ -3,7 +3,7 @@
  * rather than in the page: the page only draws arrays. Each function returns plain
  * arrays ready for uPlot: x first, then one array per series, x ascending.
  */
-import type { EpochRecord } from '../train/fit.js';
+import type { EpochRecord } from '../mlp/fit.js';
 import { type Values, checkPair, predictionBuckets, sortedDescending } from '../evaluate/metrics.js';
 import { buyers, rocCurve } from '../evaluate/purchase.js';
 

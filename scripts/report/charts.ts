@@ -7,7 +7,7 @@
 import type { TestPredictions } from '../evaluate/evaluate.js';
 import { BASELINE_LABELS } from '../evaluate/evaluate.js';
 import type { Values } from '../evaluate/metrics.js';
-import type { EpochRecord } from '../train/fit.js';
+import type { EpochRecord } from '../mlp/fit.js';
 import { calibrationChart, decileChart, gainChart, lossChart, rocChart, scatterChart } from './chart-data.js';
 
 export interface SeriesSpec {

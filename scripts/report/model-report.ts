@@ -7,7 +7,7 @@ import type { PreparedData } from '../data/prepare.js';
 import type { CrossValidation } from '../evaluate/cross-validate.js';
 import type { Evaluation, TestPredictions } from '../evaluate/evaluate.js';
 import type { Values } from '../evaluate/metrics.js';
-import type { EpochRecord } from '../train/fit.js';
+import type { EpochRecord } from '../mlp/fit.js';
 import type { ModelManifest } from '../../src/spec/manifest.js';
 import { reportCharts } from './charts.js';
 import { reportHtml } from './html.js';

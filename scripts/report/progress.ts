@@ -2,7 +2,7 @@
  * Training progress on stderr: one line per epoch, rewritten in place on a terminal
  * and appended otherwise (CI logs), so results on stdout stay clean for pipes.
  */
-import type { EpochProgress } from '../train/fit.js';
+import type { EpochProgress } from '../mlp/fit.js';
 
 export type { EpochProgress };
 

@@ -30,7 +30,7 @@ import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
  * - σ ≥ sigmaFloor keeps the likelihood from collapsing onto single points.
  * The clamp and the cap are applied where predictions are served (the graph, the
  * reference), not inside the training loss, whose gradient they would zero
- * (scripts/train/objective.ts says why that matters).
+ * (scripts/mlp/objective.ts says why that matters).
  */
 export interface ZilnHead {
   /** μ = muShift + muScale · raw: the mean and standard deviation of log spend among training spenders, so the raw output starts near 0 like a standardised target. */

@@ -6,7 +6,7 @@
  * generality on every request: it matches the path with a TrieRouter, then wraps the
  * middleware in `some` and `every`, and `every` composes a new chain of fresh closures
  * per call. With three of them on the scoring path that was ~5 KiB of garbage per
- * request of the ~44 KiB a one-customer score allocates (scripts/bench/request-profile.ts
+ * request of the ~44 KiB a one-customer score allocates (scripts/measure/commands/request-profile.ts
  * score alloc), and garbage is what makes the isolate stop for a scavenge. The paths
  * here are fixed strings: a Set lookup and a prefix test decide it, allocating nothing.
  */

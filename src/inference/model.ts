@@ -106,7 +106,7 @@ class ServedModel implements LoadedModel {
    * per-run functions spend a little of it per run: 300 runs optimised none of them,
    * 3000 optimise nearly all (58 small ones, 1.2 ms, are still recompiled), and the
    * first request then costs ~9.5 ms of CPU. The price is ~250 ms more start-up CPU
-   * (the 1 s limit is checked by Cloudflare at upload; WARM_UP_RUNS lowers it). Measured with scripts/bench/v8-trace.ts and
+   * (the 1 s limit is checked by Cloudflare at upload; WARM_UP_RUNS lowers it). Measured with scripts/measure/commands/v8-trace.ts and
    * `npm run bench:first-request` (BENCHMARKS.md, the notes under the 2026-11-29T06:21 run).
    */
   async warmUp(runs: number): Promise<void> {

@@ -12,7 +12,7 @@ import { type FieldProblem, ProblemException, invalidRequest, jsonPointer } from
 import { fieldProblems, throwOnInvalid } from '../http/validation.js';
 import type { LoadedModel, ModelState } from '../inference/model.js';
 import { bearerSecurity, problems } from '../schemas/problem.js';
-import { hasId, withStoredFeatures } from '../features/score-by-id.js';
+import { hasId, withStoredFeatures } from '../feature-store/score-by-id.js';
 import { type ScoreResponseWithErrors, ScoreQuerySchema, ScoreResponseSchema, scoreRequestSchema } from '../schemas/score.js';
 import type { AppEnv } from '../types.js';
 import { predictionFields } from './prediction-fields.js';
@@ -42,7 +42,7 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
       const strict = c.req.valid('query').strict === 'true';
       const customers = customersIn(c.req.valid('json'));
       checkBatchSize(customers.length, readConfig(c.env).maxBatch);
-      // Customers given by id: stored features looked up in bulk and merged (src/features/).
+      // Customers given by id: stored features looked up in bulk and merged (src/feature-store/).
       const stored = await withStoredFeatures(c, model, customers, strict);
       const { rows, imputed, errors } = encodeCustomers(model, stored.scorable, strict);
       if (errors.length > 0) throw invalidRequest(errors, 'Invalid customer features');

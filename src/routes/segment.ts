@@ -8,7 +8,7 @@
  * Rate-limited per site key and client address (SEGMENT_LIMITER).
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { resolveCustomers } from '../features/resolve.js';
+import { resolveCustomers } from '../feature-store/resolve.js';
 import { jsonBody } from '../http/json-body.js';
 import { ProblemException } from '../http/problem.js';
 import { throwOnInvalid } from '../http/validation.js';

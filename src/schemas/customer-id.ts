@@ -1,6 +1,6 @@
 /**
  * The parts of POST /v1/score that concern customers given by id (the edge
- * feature store, src/features/): what a scored item adds, and the item error
+ * feature store, src/feature-store/): what a scored item adds, and the item error
  * that stands in for a customer who could not be scored.
  */
 import { z } from '@hono/zod-openapi';

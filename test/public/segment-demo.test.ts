@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoWorker, startDemoWorker } from '../../scripts/demo/demo-worker.js';
+import { type DemoWorker, startDemoWorker } from '../../scripts/measure/screenshots/demo-worker.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);

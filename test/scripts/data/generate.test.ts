@@ -131,7 +131,7 @@ describe('generateCustomers', () => {
 describe('npm run generate-data', () => {
   it('writes the table to --out, creating directories', () => {
     const out = join(dir, 'nested', 'deeper', 'c.csv');
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate-data.ts', '--rows', '200', '--seed', '3', '--out', out], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/commands/generate-data.ts', '--rows', '200', '--seed', '3', '--out', out], {
       encoding: 'utf8',
     });
     expect(run.status, run.stderr).toBe(0);
@@ -141,7 +141,7 @@ describe('npm run generate-data', () => {
   });
 
   it('rejects a bad option with exit code 2', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate-data.ts', '--rows', 'many'], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/commands/generate-data.ts', '--rows', 'many'], { encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toBe('generate-data: --rows: expected an integer ≥ 1, got "many"\n');
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { pairedBootstrap, percentileInterval, rankGroups, weightedGini } from '../../../scripts/evaluate/bootstrap.js';
 import { gini, normalisedGini } from '../../../scripts/evaluate/metrics.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import { Rng } from '../../../scripts/math/rng.js';
 
 /** 400 zero-inflated customers, a good score and a noisier one. */
 function sample() {

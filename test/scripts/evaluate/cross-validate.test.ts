@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { crossValidate, spread } from '../../../scripts/evaluate/cross-validate.js';
 import type { BaselineSplit } from '../../../scripts/evaluate/fit-baselines.js';
 import { fitRidge, predictRidge } from '../../../scripts/evaluate/ridge.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import { Rng } from '../../../scripts/math/rng.js';
 
 // 103 rows (not a multiple of K), columns id-like `row` (to trace rows through the folds) and spend.
 const rng = new Rng(5);

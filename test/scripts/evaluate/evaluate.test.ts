@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, verdict } from '../../../scripts/evaluate/evaluate.js';
 import { normalisedGini } from '../../../scripts/evaluate/metrics.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import { Rng } from '../../../scripts/math/rng.js';
 
 /** 500 customers, 60 % zeros; the model sees the latent value better than the baseline. */
 function sample() {

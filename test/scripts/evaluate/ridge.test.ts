@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fitMeanBaseline, predictMeanBaseline } from '../../../scripts/evaluate/baselines.js';
 import { fitRidge, predictRidge } from '../../../scripts/evaluate/ridge.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import { Rng } from '../../../scripts/math/rng.js';
 
 const ROWS = 500;
 const COLS = 5;

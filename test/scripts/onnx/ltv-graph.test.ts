@@ -6,8 +6,8 @@ import * as ortWeb from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildLtvOnnx, IR_VERSION, OPSET_VERSION } from '../../../scripts/onnx/ltv-graph.js';
 import { predictReference } from '../../../scripts/onnx/reference.js';
-import type { MlpParams } from '../../../scripts/train/params.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import type { MlpParams } from '../../../scripts/mlp/params.js';
+import { Rng } from '../../../scripts/math/rng.js';
 import {
   type ColumnTransform,
   type Feature,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildLtvOnnx } from '../../../scripts/onnx/ltv-graph.js';
 import { readMlpParams } from '../../../scripts/onnx/read-params.js';
-import { heInit } from '../../../scripts/train/init.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import { heInit } from '../../../scripts/mlp/init.js';
+import { Rng } from '../../../scripts/math/rng.js';
 import { type FeatureSpec, SPEC_FORMAT } from '../../../src/spec/feature-spec.js';
 import { ZILN_OUTPUTS } from '../../../src/head/ziln.js';
 

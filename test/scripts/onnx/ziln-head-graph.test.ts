@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { ZILN_OUTPUTS, type ZilnHead } from '../../../src/head/ziln.js';
 import { buildLtvOnnx } from '../../../scripts/onnx/ltv-graph.js';
 import { predictReferenceOutputs } from '../../../scripts/onnx/reference.js';
-import type { MlpParams } from '../../../scripts/train/params.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import type { MlpParams } from '../../../scripts/mlp/params.js';
+import { Rng } from '../../../scripts/math/rng.js';
 import { type Feature, type FeatureSpec, SPEC_FORMAT, encodedWidth } from '../../../src/spec/feature-spec.js';
 
 const MAX_TARGET = 5763; // CDNOW's largest holdout spend

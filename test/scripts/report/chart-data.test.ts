@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decileMape, normalisedGini } from '../../../scripts/evaluate/metrics.js';
 import { auc } from '../../../scripts/evaluate/purchase.js';
 import { calibrationChart, decileChart, gainChart, gainCurve, lossChart, rocChart, scatterChart } from '../../../scripts/report/chart-data.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import { Rng } from '../../../scripts/math/rng.js';
 
 const rng = new Rng(21);
 const n = 437;

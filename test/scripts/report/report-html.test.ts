@@ -13,11 +13,11 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCustomers, toCsv } from '../../../scripts/data/generate.js';
 import { evaluate } from '../../../scripts/evaluate/evaluate.js';
-import { trainModel } from '../../../scripts/pipeline/train-model.js';
-import { type PageCheck, findChromium, launchChromium, openReport } from '../../../scripts/report/browser.js';
+import { trainModel } from '../../../scripts/train/train-model.js';
+import { type PageCheck, findChromium, launchChromium, openReport } from '../../../scripts/measure/screenshots/browser.js';
 import { reportCharts } from '../../../scripts/report/charts.js';
 import { reportHtml } from '../../../scripts/report/html.js';
-import { Rng } from '../../../scripts/train/rng.js';
+import { Rng } from '../../../scripts/math/rng.js';
 
 const chromiumPath = findChromium();
 if (chromiumPath === undefined) {

@@ -6,7 +6,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import { createBidder } from '../../../src/client/bidder-example.js';
 import { LtvClient } from '../../../src/client/ltv-client.js';
-import { featureKey } from '../../../src/features/stored-record.js';
+import { featureKey } from '../../../src/feature-store/stored-record.js';
 import worker from '../../../src/index.js';
 import { TOKEN, testEnv } from '../helpers.js';
 import { closeTo } from '../reference.js';

@@ -4,7 +4,7 @@
  */
 import { env } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
-import { featureKey } from '../../../src/features/stored-record.js';
+import { featureKey } from '../../../src/feature-store/stored-record.js';
 import worker from '../../../src/index.js';
 import { expectProblem, testEnv } from '../helpers.js';
 

@@ -1,0 +1,94 @@
+/**
+ * What the worker answers for each output head, in workerd with real models: a
+ * ZILN model's p_purchase, ltv and P10/P50/P90 through POST /v1/score and every
+ * output through OIP inference, against onnxruntime-node; an MSE model's ltv alone.
+ */
+import { describe, expect, inject, it } from 'vitest';
+import { createApp } from '../../../src/app.js';
+import { zilnQuantile } from '../../../src/head/ziln.js';
+import { loadModel } from '../../../src/inference/model.js';
+import type { InferResponse } from '../../../src/schemas/oip.js';
+import type { ScoreResponse } from '../../../src/schemas/score.js';
+import { parseManifest } from '../../../src/spec/manifest.js';
+import { postJson, testEnv } from '../helpers.js';
+import { type HeadFixture, closeTo } from '../reference.js';
+
+const fixtures = inject('headFixtures');
+const env = testEnv();
+
+async function appFor(fixture: HeadFixture) {
+  const onnx = Uint8Array.from(atob(fixture.onnxBase64), (c) => c.charCodeAt(0));
+  const state = await loadModel({ onnx, manifest: fixture.manifest });
+  if (!state.ready) throw new Error(`fixture model not ready: ${state.reason}`);
+  return createApp(state);
+}
+
+async function score(fixture: HeadFixture): Promise<ScoreResponse['predictions']> {
+  const app = await appFor(fixture);
+  const response = await app.request('/v1/score', postJson({ customers: fixture.cases.map((c) => c.record) }), env);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as ScoreResponse).predictions;
+}
+
+describe('POST /v1/score with a ZILN model', () => {
+  const fixture = fixtures.ziln;
+
+  it('answers ltv and p_purchase as onnxruntime-node computes them, and the quantiles of that distribution', async () => {
+    const predictions = await score(fixture);
+    expect(predictions).toHaveLength(fixture.cases.length);
+    predictions.forEach((prediction, i) => {
+      const { name, outputs } = fixture.cases[i]!;
+      expect(Object.keys(prediction).sort(), name).toEqual(['imputed', 'ltv', 'ltv_p10', 'ltv_p50', 'ltv_p90', 'p_purchase']);
+      expect(closeTo(prediction.ltv, outputs.ltv!), `${name}: ltv ${prediction.ltv} vs ${outputs.ltv}`).toBe(true);
+      expect(closeTo(prediction.p_purchase!, outputs.p_purchase!), `${name}: p ${prediction.p_purchase} vs ${outputs.p_purchase}`).toBe(true);
+      const params = { p: outputs.p_purchase!, mu: outputs.mu!, sigma: outputs.sigma! };
+      for (const [field, q] of [['ltv_p10', 0.1], ['ltv_p50', 0.5], ['ltv_p90', 0.9]] as const) {
+        expect(closeTo(prediction[field]!, zilnQuantile(params, q), 1e-5, 1e-4), `${name}: ${field} ${prediction[field]}`).toBe(true);
+      }
+      expect(prediction.ltv_p10! <= prediction.ltv_p50! && prediction.ltv_p50! <= prediction.ltv_p90!, `${name}: quantiles in order`).toBe(true);
+      expect(prediction.p_purchase! >= 0 && prediction.p_purchase! <= 1).toBe(true);
+    });
+    // Both sides of the zero mass are exercised: some P10s are 0, some P90s are not.
+    expect(predictions.some((p) => p.ltv_p10 === 0) && predictions.some((p) => p.ltv_p90! > 0)).toBe(true);
+  });
+
+  it('answers finite values, ltv at most 10× the largest training target, for customers far outside the training range', async () => {
+    const predictions = await score(fixture);
+    const manifest = parseManifest(fixture.manifest);
+    const largestTarget = Math.exp(manifest.spec.target.ziln!.muMax);
+    const far = fixture.cases.flatMap((c, i) => (c.name.startsWith('far outside') ? [predictions[i]!] : []));
+    expect(far).toHaveLength(3);
+    for (const p of far) {
+      for (const value of [p.ltv, p.p_purchase, p.ltv_p10, p.ltv_p50, p.ltv_p90]) expect(Number.isFinite(value)).toBe(true);
+      expect(p.ltv).toBeLessThanOrEqual(10 * largestTarget);
+    }
+  });
+
+  it('returns every graph output through OIP inference, or the ones asked for', async () => {
+    const app = await appFor(fixture);
+    const manifest = parseManifest(fixture.manifest);
+    const rows = fixture.cases.map((c) => c.row);
+    const body = { inputs: [{ name: manifest.spec.io.input, shape: [rows.length, rows[0]!.length], datatype: 'FP32', data: rows.flat() }] };
+    const all = (await (await app.request(`/v2/models/${manifest.name}/infer`, postJson(body), env)).json()) as InferResponse;
+    expect(all.outputs.map((o) => o.name)).toEqual(['ltv', 'p_purchase', 'mu', 'sigma']);
+    for (const output of all.outputs) {
+      expect(output.shape).toEqual([rows.length, 1]);
+      output.data.forEach((v, i) => expect(closeTo(v, fixture.cases[i]!.outputs[output.name]!), `${output.name} row ${i}`).toBe(true));
+    }
+    const response = await app.request(`/v2/models/${manifest.name}/infer`, postJson({ ...body, outputs: [{ name: 'p_purchase' }] }), env);
+    const one = (await response.json()) as InferResponse;
+    expect(one.outputs.map((o) => o.name)).toEqual(['p_purchase']);
+  });
+});
+
+describe('POST /v1/score with an MSE model', () => {
+  it('answers the ltv alone, as onnxruntime-node computes it', async () => {
+    const fixture = fixtures.mse;
+    const predictions = await score(fixture);
+    predictions.forEach((prediction, i) => {
+      const { name, ltv } = fixture.cases[i]!;
+      expect(Object.keys(prediction).sort(), name).toEqual(['imputed', 'ltv']);
+      expect(closeTo(prediction.ltv, ltv), `${name}: ${prediction.ltv} vs ${ltv}`).toBe(true);
+    });
+  });
+});
