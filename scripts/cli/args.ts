@@ -2,6 +2,7 @@
  * Typed readers for command-line option values, on top of node:util's parseArgs.
  * A bad value names its option, so `--epochs ten` says so instead of training zero epochs.
  */
+import { FIT_DEFAULTS } from '../mlp/fit-defaults.js';
 import { KERNEL_NAMES, type KernelsName } from '../mlp/kernels/kernels.js';
 
 /** Thrown for a bad command line; the CLI prints the message and exits 2. */
@@ -38,7 +39,7 @@ export function intListOption(name: string, raw: string | undefined, fallback: n
 
 /** `--kernels simd|reference`: which loops the trainer runs on (see scripts/mlp/kernels/). */
 export function kernelsOption(raw: string | undefined): KernelsName {
-  if (raw === undefined) return 'simd';
+  if (raw === undefined) return FIT_DEFAULTS.kernels;
   const name = KERNEL_NAMES.find((k) => k === raw);
   if (name === undefined) throw new UsageError(`--kernels: expected one of ${KERNEL_NAMES.join(', ')}, got "${raw}"`);
   return name;

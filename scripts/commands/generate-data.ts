@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, intOption } from '../cli/args.js';
 import { runCli } from '../cli/run.js';
 import { generateCustomers, toCsv } from '../data/generate.js';
+import { DEFAULT_SEED } from '../math/rng.js';
 
 interface GenerateConfig {
   rows: number;
@@ -26,7 +27,7 @@ function parseConfig(argv: string[]): GenerateConfig {
   });
   const out = values.out ?? 'data/customers.csv';
   if (out.trim() === '') throw new UsageError('--out: expected a file path');
-  return { rows: intOption('rows', values.rows, 5000, 1), seed: intOption('seed', values.seed, 42, 0), out };
+  return { rows: intOption('rows', values.rows, 5000, 1), seed: intOption('seed', values.seed, DEFAULT_SEED, 0), out };
 }
 
 function main(argv: string[]): void {

@@ -14,6 +14,7 @@ import { generateCustomers, toCsv } from '../data/generate.js';
 import { trainModel } from '../train/train-model.js';
 import { endProgress, epochReporter } from '../report/progress.js';
 import { summaryTable } from '../report/summary.js';
+import { DEFAULT_SEED } from '../math/rng.js';
 
 const DATA = 'data/customers.csv';
 const PORT = Number(process.env.PORT ?? 8787);
@@ -22,8 +23,8 @@ const once = process.argv.includes('--once');
 async function main(): Promise<void> {
   if (!existsSync(DATA)) {
     mkdirSync(dirname(DATA), { recursive: true });
-    writeFileSync(DATA, toCsv(generateCustomers({ rows: 5000, seed: 42 })));
-    process.stderr.write(`generated ${DATA} (5000 customers, seed 42)\n`);
+    writeFileSync(DATA, toCsv(generateCustomers({ rows: 5000, seed: DEFAULT_SEED })));
+    process.stderr.write(`generated ${DATA} (5000 customers, seed ${DEFAULT_SEED})\n`);
   }
   const { manifest, report } = await trainModel(
     { prepare: { data: DATA, id: 'customer_id', unit: 'USD' }, fit: {}, out: 'model' },

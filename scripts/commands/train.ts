@@ -11,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { UsageError, intOption, listOption, numberOption } from '../cli/args.js';
 import { FIT_OPTION_NAMES, fitOptions } from '../cli/fit-options.js';
 import { runCli } from '../cli/run.js';
+import { DEFAULT_SEED } from '../math/rng.js';
 import { DataError } from '../data/errors.js';
 import { checkModelDirReplaceable, checkOutputNotInput } from '../fs/owned-output.js';
 import { TrainingDivergedError } from '../mlp/fit.js';
@@ -30,7 +31,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
   }) as { values: Record<string, string | undefined> };
   if (!v.data) throw new UsageError('--data FILE is required (a CSV with a header, one row per customer)');
   if (!v.out) throw new UsageError('--out DIR is required (where ltv.onnx and ltv.json go)');
-  const seed = intOption('seed', v.seed, 42);
+  const seed = intOption('seed', v.seed, DEFAULT_SEED);
   const clip = numberOption('clip', v.clip, 0.001, 0, 0.5);
   const loss = v.loss ?? DEFAULT_LOSS;
   if (!LOSS_NAMES.includes(loss as LossName)) throw new UsageError(`--loss must be one of ${LOSS_NAMES.join(', ')}, got ${JSON.stringify(loss)}`);

@@ -16,6 +16,7 @@ import { type ClipCount, fitTarget, fitTransforms, layoutFeatures } from './fit-
 import { type SplitRows, applySplitFile, randomSplit, readSplitFile } from './split.js';
 import { type FeatureColumn, type Table, readTable } from './table.js';
 import { applyTransforms } from './transform.js';
+import { DEFAULT_SEED } from '../math/rng.js';
 
 export interface PrepareOptions {
   /** CSV file, one row per customer, with a header. */
@@ -28,7 +29,7 @@ export interface PrepareOptions {
   categorical?: readonly string[];
   /** `row,customer_id,split` file fixing the split. Default: a seeded random split. */
   split?: string;
-  /** Seed of the random split. Default 42. */
+  /** Seed of the random split. Default DEFAULT_SEED (42). */
   seed?: number;
   /** Share of kept rows in the random test split. Default 0.2. */
   testFraction?: number;
@@ -105,7 +106,7 @@ type Settings = PrepareOptions & Required<Omit<PrepareOptions, 'target' | 'id' |
 function settings(options: PrepareOptions): Settings {
   return {
     ...options,
-    seed: options.seed ?? 42,
+    seed: options.seed ?? DEFAULT_SEED,
     testFraction: options.testFraction ?? 0.2,
     clipQuantiles: options.clipQuantiles ?? [0.001, 0.999],
     maxLevels: options.maxLevels ?? 20,

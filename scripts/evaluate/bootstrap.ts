@@ -12,7 +12,7 @@
  * pass over that order weighting each customer by its count — the same number as
  * gini() on the materialised resample, without a sort per resample and predictor.
  */
-import { Rng } from '../math/rng.js';
+import { DEFAULT_SEED, Rng } from '../math/rng.js';
 import { type Values, checkPair, sortedDescending } from './metrics.js';
 
 export interface BootstrapOptions {
@@ -20,7 +20,7 @@ export interface BootstrapOptions {
   replicates?: number;
   /** Two-sided coverage of the intervals. Default 0.95. */
   level?: number;
-  /** Seed of the resampling. Default 42. */
+  /** Seed of the resampling. Default DEFAULT_SEED (42). */
   seed?: number;
 }
 
@@ -52,7 +52,7 @@ export function pairedBootstrap(
 ): PairedBootstrap {
   const replicates = options.replicates ?? 1000;
   const level = options.level ?? 0.95;
-  const seed = options.seed ?? 42;
+  const seed = options.seed ?? DEFAULT_SEED;
   if (!(replicates >= 1) || !Number.isInteger(replicates)) throw new Error(`pairedBootstrap: replicates must be an integer ≥ 1, got ${replicates}`);
   if (!(level > 0 && level < 1)) throw new Error(`pairedBootstrap: level must be in (0, 1), got ${level}`);
   if (!(reference in predictions)) throw new Error(`pairedBootstrap: reference "${reference}" is not one of ${Object.keys(predictions).join(', ')}`);

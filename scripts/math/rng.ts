@@ -4,6 +4,9 @@
  * same seed gives the same model. Never Math.random() in training code.
  */
 
+/** The seed of every seeded step (split, initialisation, bootstrap, generated data) unless a caller gives one. */
+export const DEFAULT_SEED = 42;
+
 /** mulberry32: 32-bit state, fast, good enough statistically for ML shuffles and inits. */
 export class Rng {
   private state: number;

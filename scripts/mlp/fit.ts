@@ -6,6 +6,7 @@
  * shuffle, dropout), so the same data, options and seed give bit-identical weights.
  * Progress is reported through a hook; this module prints nothing.
  */
+import { FIT_DEFAULTS } from './fit-defaults.js';
 import { cloneParams, copyParams, heInit } from './init.js';
 import type { KernelsName } from './kernels/kernels.js';
 import type { MlpParams } from './params.js';
@@ -23,31 +24,32 @@ export interface FitData {
   features: number;
 }
 
+/** Every option defaults to FIT_DEFAULTS (./fit-defaults.ts). */
 export interface FitOptions {
-  /** Hidden layer widths. Default [500, 100]. */
+  /** Hidden layer widths. */
   hidden?: number[];
-  /** Maximum number of passes over the training rows. Default 100. */
+  /** Maximum number of passes over the training rows. */
   epochs?: number;
-  /** Rows per mini-batch; the last batch of an epoch may be smaller. Default 256. */
+  /** Rows per mini-batch; the last batch of an epoch may be smaller. */
   batchSize?: number;
-  /** Initial Adam learning rate. Default 1e-3. */
+  /** Initial Adam learning rate. */
   lr?: number;
-  /** Inverted dropout rate on hidden units, in [0, 1). Default 0. */
+  /** Inverted dropout rate on hidden units, in [0, 1). */
   dropout?: number;
-  /** Coupled L2 penalty on weights (not biases). Default 0. */
+  /** Coupled L2 penalty on weights (not biases). */
   l2?: number;
-  /** Stop after this many epochs without a validation improvement. Default 10. */
+  /** Stop after this many epochs without a validation improvement. */
   patience?: number;
   /**
    * Factor applied to the learning rate after ceil(patience / 2) epochs without a
-   * validation improvement (counted again from each decay). Default 0.5; 1 turns it off.
+   * validation improvement (counted again from each decay).5; 1 turns it off.
    */
   lrDecay?: number;
-  /** The learning rate never decays below this. Default 1e-6. */
+  /** The learning rate never decays below this. */
   minLr?: number;
-  /** Share of the rows held out, at random, for validation. Default 0.1. */
+  /** Share of the rows held out, at random, for validation.1. */
   validationFraction?: number;
-  /** Seed of every random draw. Default 42. */
+  /** Seed of every random draw. */
   seed?: number;
   /** The loss; it also sets the number of network outputs. Default MSE on one output. */
   objective?: Objective;
@@ -112,19 +114,19 @@ export class TrainingDivergedError extends Error {
 
 export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {}): FitResult {
   const {
-    hidden = [500, 100],
-    epochs = 100,
-    batchSize = 256,
-    lr: initialLr = 1e-3,
-    dropout = 0,
-    l2 = 0,
-    patience = 10,
-    lrDecay = 0.5,
-    minLr = 1e-6,
-    validationFraction = 0.1,
-    seed = 42,
+    hidden = FIT_DEFAULTS.hidden,
+    epochs = FIT_DEFAULTS.epochs,
+    batchSize = FIT_DEFAULTS.batchSize,
+    lr: initialLr = FIT_DEFAULTS.lr,
+    dropout = FIT_DEFAULTS.dropout,
+    l2 = FIT_DEFAULTS.l2,
+    patience = FIT_DEFAULTS.patience,
+    lrDecay = FIT_DEFAULTS.lrDecay,
+    minLr = FIT_DEFAULTS.minLr,
+    validationFraction = FIT_DEFAULTS.validationFraction,
+    seed = FIT_DEFAULTS.seed,
     objective = mseObjective,
-    kernels = 'simd',
+    kernels = FIT_DEFAULTS.kernels,
   } = options;
   checkOptions({ epochs, batchSize, lr: initialLr, dropout, l2, patience, lrDecay, minLr, validationFraction });
   const { x, y, rows, features } = data;

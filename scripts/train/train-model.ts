@@ -9,6 +9,8 @@ import { type PrepareOptions, type PreparedData, prepareData } from '../data/pre
 import { quantile } from '../data/fit-spec.js';
 import { formatCsvRecord } from '../data/csv.js';
 import type { FitHooks, FitOptions, FitResult } from '../mlp/fit.js';
+import { FIT_DEFAULTS } from '../mlp/fit-defaults.js';
+import { DEFAULT_SEED } from '../math/rng.js';
 import type { LossName } from '../mlp/objective.js';
 import { fitNetwork, fitOnSplit, predictSplit } from './fit-network.js';
 import type { Metrics } from '../evaluate/metrics.js';
@@ -18,14 +20,6 @@ import { type Evaluation, type TestPredictions, evaluate } from '../evaluate/eva
 import { fitBaselines } from '../evaluate/fit-baselines.js';
 import { runReportHtml } from '../report/model-report.js';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js';
-
-/**
- * Dropout on hidden units unless the caller says otherwise. fit() itself defaults to
- * none; the product defaults to 0.1 because, on CDNOW with its reference split, MSE
- * training without dropout ranked no better than ridge (normalised Gini 0.703 vs
- * 0.703) while 0.1 beat it for every seed tried (README, "Choosing the defaults").
- */
-export const DEFAULT_DROPOUT = 0.1;
 
 /**
  * The zero-inflated lognormal head unless the caller says otherwise. On CDNOW with
@@ -88,7 +82,7 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
   const judged = config.evaluation ?? {};
   // Baselines first: a bad --past-spend column fails before minutes of training.
   const baselines = fitBaselines({ columns: data.columns, train, test, pastSpend: judged.pastSpend });
-  const fitOptions = { dropout: DEFAULT_DROPOUT, ...config.fit };
+  const fitOptions = config.fit;
   const { spec, result, seconds, testOutputs } = fitNetwork(data, loss, fitOptions, hooks);
   const predicted = testOutputs[spec.io.outputs[0]!]!;
   const predictions = testPredictions(testOutputs, spec.io.outputs[0]!);
@@ -96,7 +90,7 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
   const testMetrics: TrainReport['test'] = { model: evaluation.model.metrics, mean: evaluation.baselines.mean!.metrics, ridge: evaluation.baselines.ridge!.metrics };
   if (evaluation.baselines.pastSpend) testMetrics.pastSpend = evaluation.baselines.pastSpend.metrics;
   const crossValidation = judged.cv === undefined ? undefined : crossValidate(
-    { columns: data.columns, train, pastSpend: judged.pastSpend, k: judged.cv, seed: fitOptions.seed ?? 42 },
+    { columns: data.columns, train, pastSpend: judged.pastSpend, k: judged.cv, seed: fitOptions.seed ?? FIT_DEFAULTS.seed },
     (foldTrain, foldTest) => {
       const fold = fitOnSplit(data, loss, fitOptions, foldTrain);
       return testPredictions(predictSplit(fold.spec, fold.result, foldTest), fold.spec.io.outputs[0]!);
@@ -156,15 +150,15 @@ function testPredictions(outputs: Record<string, Float32Array>, ltvName: string)
 function hyperparameters(config: TrainConfig, loss: LossName): ModelManifest['hyperparameters'] {
   const f = config.fit;
   return {
-    hidden: f.hidden ?? [500, 100],
-    epochs: f.epochs ?? 100,
-    batchSize: f.batchSize ?? 256,
-    lr: f.lr ?? 1e-3,
-    dropout: f.dropout ?? 0,
-    l2: f.l2 ?? 0,
-    patience: f.patience ?? 10,
-    seed: f.seed ?? 42,
-    splitSeed: config.prepare.seed ?? 42,
+    hidden: [...(f.hidden ?? FIT_DEFAULTS.hidden)],
+    epochs: f.epochs ?? FIT_DEFAULTS.epochs,
+    batchSize: f.batchSize ?? FIT_DEFAULTS.batchSize,
+    lr: f.lr ?? FIT_DEFAULTS.lr,
+    dropout: f.dropout ?? FIT_DEFAULTS.dropout,
+    l2: f.l2 ?? FIT_DEFAULTS.l2,
+    patience: f.patience ?? FIT_DEFAULTS.patience,
+    seed: f.seed ?? FIT_DEFAULTS.seed,
+    splitSeed: config.prepare.seed ?? DEFAULT_SEED,
     loss,
   };
 }

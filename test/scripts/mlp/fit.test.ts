@@ -48,7 +48,7 @@ function lossOn(params: MlpParams, data: FitData, rows: Uint32Array): number {
 describe('fit', () => {
   it('learns a nonlinear function to a small fraction of the target variance', () => {
     const data = curve(1200, 1);
-    const result = fit(data, { hidden: [32, 16], epochs: 60, batchSize: 32, lr: 3e-3, patience: 15 });
+    const result = fit(data, { hidden: [32, 16], dropout: 0, epochs: 60, batchSize: 32, lr: 3e-3, patience: 15 });
     const best = result.history[result.bestEpoch - 1]!;
     expect(best.valLoss).toBeLessThan(0.01 * variance(data.y)); // ~0.002 vs 0.88 when written
     expect(result.history[0]!.trainLoss).toBeGreaterThan(3 * best.trainLoss);
@@ -81,7 +81,7 @@ describe('fit', () => {
     const progress: EpochProgress[] = [];
     const result = fit(
       data,
-      { hidden: [64], epochs: 200, batchSize: 16, lr: 1e-2, patience: 4, minLr: 1e-3 },
+      { hidden: [64], dropout: 0, epochs: 200, batchSize: 16, lr: 1e-2, patience: 4, minLr: 1e-3 },
       { onEpoch: (p) => progress.push(p) },
     );
     expect(result.stoppedEarly).toBe(true);
@@ -101,7 +101,7 @@ describe('fit', () => {
 
   it('never decays the learning rate below minLr', () => {
     // Halving 1e-2 would give 5e-3; the floor holds it at 6e-3.
-    const result = fit(noise(200, 8, 4), { hidden: [64], epochs: 200, batchSize: 16, lr: 1e-2, patience: 4, minLr: 6e-3 });
+    const result = fit(noise(200, 8, 4), { hidden: [64], dropout: 0, epochs: 200, batchSize: 16, lr: 1e-2, patience: 4, minLr: 6e-3 });
     const rates = result.history.map((h) => h.lr);
     expect(Math.min(...rates)).toBe(6e-3);
     expect(rates.every((lr, k) => k === 0 || lr <= rates[k - 1]!)).toBe(true);
