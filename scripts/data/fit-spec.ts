@@ -16,6 +16,7 @@ import {
   encodedWidth,
 } from '../../src/spec/feature-spec.js';
 import type { CategoricalColumn, FeatureColumn } from './table.js';
+import { quantile } from '../math/quantile.js';
 
 const f32 = Math.fround;
 
@@ -160,18 +161,6 @@ function scaler(values: Float64Array, bounds: Pick<ColumnTransform, 'impute' | '
 
 function clip(x: number, min: number, max: number): number {
   return x < min ? min : x > max ? max : x;
-}
-
-/** The q-quantile of ascending `sorted` values, interpolating linearly between order statistics (Hyndman–Fan type 7, NumPy's default). */
-export function quantile(sorted: ArrayLike<number>, q: number): number {
-  const n = sorted.length;
-  if (n === 0) throw new RangeError('quantile of no values');
-  const position = (n - 1) * q;
-  const lower = Math.floor(position);
-  const upper = Math.min(n - 1, lower + 1);
-  const a = sorted[lower]!;
-  const b = sorted[upper]!;
-  return a + (b - a) * (position - lower);
 }
 
 /** Target spec from the training targets: the network learns (y − mean) / std; a std of 0 becomes 1. */

@@ -12,6 +12,7 @@
  * pass over that order weighting each customer by its count — the same number as
  * gini() on the materialised resample, without a sort per resample and predictor.
  */
+import { quantile } from '../math/quantile.js';
 import { DEFAULT_SEED, Rng } from '../math/rng.js';
 import { type Values, checkPair, sortedDescending } from './metrics.js';
 
@@ -139,11 +140,5 @@ export function weightedGini(actual: Values, counts: ArrayLike<number>, ranked: 
 export function percentileInterval(values: number[], level: number): Interval {
   if (values.length === 0) return { low: NaN, high: NaN };
   const sorted = Float64Array.from(values).sort();
-  const at = (q: number) => {
-    const position = q * (sorted.length - 1);
-    const below = Math.floor(position);
-    const above = Math.min(below + 1, sorted.length - 1);
-    return sorted[below]! + (sorted[above]! - sorted[below]!) * (position - below);
-  };
-  return { low: at((1 - level) / 2), high: at((1 + level) / 2) };
+  return { low: quantile(sorted, (1 - level) / 2), high: quantile(sorted, (1 + level) / 2) };
 }

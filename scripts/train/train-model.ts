@@ -6,7 +6,7 @@
 import { buildLtvOnnx } from '../onnx/ltv-graph.js';
 import { type ModelFile, modelVersion, sha256Hex, writeModelDir } from '../onnx/write-model-dir.js';
 import { type PrepareOptions, type PreparedData, prepareData } from '../data/prepare.js';
-import { quantile } from '../data/fit-spec.js';
+import { quantile } from '../math/quantile.js';
 import { formatCsvRecord } from '../data/csv.js';
 import type { FitHooks, FitOptions, FitResult } from '../mlp/fit.js';
 import { FIT_DEFAULTS } from '../mlp/fit-defaults.js';
