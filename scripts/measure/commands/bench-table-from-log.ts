@@ -12,7 +12,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, existsSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError, intOption } from '../../cli/args.js';
@@ -20,6 +20,7 @@ import { runCli } from '../../cli/run.js';
 import { featuresConfig, type FeatureOptionValues } from '../../log-to-table/args.js';
 import { buildFeatures } from '../../log-to-table/build.js';
 import { generateLog } from '../../log-to-table/log-generator.js';
+import { sharedDataDir } from '../../data/shared-data.js';
 
 interface Measurement {
   seconds: number;
@@ -96,7 +97,7 @@ async function main(argv: string[]): Promise<void> {
   const out = join(tmpdir(), `ltv-bench-features-${process.pid}.csv`);
 
   if (only !== 'generated') {
-    const dataDir = resolve(process.env.LTV_DATA_DIR ?? join(import.meta.dirname, '../../../../shared/data'));
+    const dataDir = sharedDataDir();
     const log = join(dataDir, 'online-retail/online_retail.csv.gz');
     if (existsSync(log)) report('Online Retail (csv.gz)', await inChild({ ...ONLINE_RETAIL, transactions: log, out }));
     else process.stderr.write(`skipped Online Retail: ${log} not found (set LTV_DATA_DIR)\n`);

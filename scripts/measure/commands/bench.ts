@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --smoke] [--parts build,cold,inference,http,memory,train]
  *
- * One run, peers side by side (issue 6). Each part measures ours next to its peer in the
+ * One run, peers side by side. Each part measures ours next to its peer in the
  * same run and prints the ratio with the target; absolute times are context.
  *   build      upload size, raw and gzip (`wrangler deploy --dry-run`, via npm run build)
  *   cold       first requests of fresh isolates (scripts/measure/commands/bench-first-request.ts)
@@ -28,6 +28,7 @@ import { benchRequestCpu } from '../serving/request-cpu.js';
 import { describeMachine, machine } from '../workerd/machine.js';
 import { markdownTable, ratioAtLeast, verdict } from '../stats.js';
 import { root } from '../workerd/workerd.js';
+import { sharedDataDir } from '../../data/shared-data.js';
 
 const PARTS = ['build', 'cold', 'inference', 'http', 'memory', 'train'] as const;
 type Part = (typeof PARTS)[number];
@@ -106,7 +107,7 @@ interface TrainRow { kernels: string; batch: number; samplesPerCpuSecond: number
 
 function train(smoke: boolean): Section {
   const doc = JSON.parse(tsx('scripts/measure/commands/bench-train.ts', ['--json', '--seconds', smoke ? '1' : '8'])) as { rows: TrainRow[] };
-  // PyTorch cannot be installed here (PyPI is refused): its figures are the ones the issue quotes for this kind of machine.
+  // PyTorch cannot be installed here (PyPI is refused): its figures were measured elsewhere on this kind of machine (1 thread).
   const pytorch: Record<number, number> = { 32: 42_000, 256: 113_000 };
   const rows = doc.rows.map((r) => {
     const peer = pytorch[r.batch];
@@ -117,8 +118,8 @@ function train(smoke: boolean): Section {
       peer && r.kernels === 'simd' ? verdict(ratioAtLeast(r.samplesPerCpuSecond, peer, 0.5)) : '',
     ];
   });
-  let markdown = markdownTable(['kernels', 'batch', 'samples / CPU s', 'samples / s', '÷ reference (same run)', '÷ PyTorch 1 thread (figure quoted in the issue, not measured here)'], rows);
-  const data = join(root, '..', 'shared', 'data', 'features');
+  let markdown = markdownTable(['kernels', 'batch', 'samples / CPU s', 'samples / s', '÷ reference (same run)', '÷ PyTorch 1 thread (figure measured elsewhere, not here)'], rows);
+  const data = join(sharedDataDir(), 'features');
   if (!smoke && existsSync(join(data, 'cdnow_39w.csv'))) {
     const started = performance.now();
     const out = tsx('scripts/commands/train.ts', ['--data', join(data, 'cdnow_39w.csv'), '--split', join(data, 'cdnow_39w.split.csv'), '--unit', 'USD', '--out', join(root, 'tmp', 'bench-cdnow')]);

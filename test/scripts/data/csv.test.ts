@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatCsvRecord, parseCsv } from '../../../scripts/data/csv.js';
 import { DataError } from '../../../scripts/data/errors.js';
+import { sharedDataDir } from '../../../scripts/data/shared-data.js';
 
 const fields = (text: string) => parseCsv(text, { checkFieldCount: false }).map((record) => record.fields);
 
@@ -107,7 +108,7 @@ describe('formatCsvRecord', () => {
 });
 
 describe('parseCsv on the shared real data', () => {
-  const dir = join(process.env.LTV_DATA_DIR ?? join(import.meta.dirname, '../../../../shared/data'), 'features');
+  const dir = join(sharedDataDir(), 'features');
   const present = existsSync(dir);
   if (!present) console.warn(`skipping real-data CSV checks: ${dir} is absent (set LTV_DATA_DIR)`);
 

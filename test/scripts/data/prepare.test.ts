@@ -8,6 +8,7 @@ import { type PrepareOptions, prepareData } from '../../../scripts/data/prepare.
 import { applyTransforms, transformValue } from '../../../scripts/data/transform.js';
 import { Encoder } from '../../../src/spec/encode.js';
 import { MISSING_LEVEL, OTHER_LEVEL, SPEC_FORMAT, columnTransforms } from '../../../src/spec/feature-spec.js';
+import { sharedDataDir } from '../../../scripts/data/shared-data.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ltv-prepare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -337,7 +338,7 @@ describe('prepareData errors', () => {
 });
 
 describe('prepareData on the shared real data', () => {
-  const features = join(process.env.LTV_DATA_DIR ?? join(import.meta.dirname, '../../../../shared/data'), 'features');
+  const features = join(sharedDataDir(), 'features');
   const present = existsSync(features);
   if (!present) console.warn(`skipping real-data preparation: ${features} is absent (set LTV_DATA_DIR)`);
 

@@ -7,12 +7,13 @@
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { featuresConfig, type FeatureOptionValues } from '../../../scripts/log-to-table/args.js';
 import { buildFeatures } from '../../../scripts/log-to-table/build.js';
+import { sharedDataDir } from '../../../scripts/data/shared-data.js';
 
-const dataDir = resolve(process.env.LTV_DATA_DIR ?? join(import.meta.dirname, '../../../../shared/data'));
+const dataDir = sharedDataDir();
 const present = existsSync(join(dataDir, 'features')) && existsSync(join(dataDir, 'cdnow')) && existsSync(join(dataDir, 'online-retail'));
 if (!present) console.warn(`feature reproduction tests skipped: ${dataDir} (features/, cdnow/, online-retail/) not found (set LTV_DATA_DIR)`);
 

@@ -6,15 +6,16 @@
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { trainModel } from '../../../scripts/train/train-model.js';
 import { Rng } from '../../../scripts/math/rng.js';
 import { columnTransforms } from '../../../src/spec/feature-spec.js';
 import { parseManifest } from '../../../src/spec/manifest.js';
+import { sharedDataDir } from '../../../scripts/data/shared-data.js';
 
-const dataDir = resolve(process.env.LTV_DATA_DIR ?? join(import.meta.dirname, '../../../../shared/data'));
+const dataDir = sharedDataDir();
 const present = existsSync(join(dataDir, 'features'));
 if (!present) console.warn(`real-data tests skipped: ${dataDir}/features not found (set LTV_DATA_DIR)`);
 
