@@ -5,17 +5,12 @@
  * that predictions stay in input order.
  */
 import type { Context } from 'hono';
+import type { Located } from '../http/located.js';
 import { invalidRequest, jsonPointer } from '../http/problem.js';
 import { addServerTiming } from '../http/server-timing.js';
 import type { LoadedModel } from '../inference/model.js';
 import type { AppEnv } from '../types.js';
 import { type FeatureSource, type ItemError, resolveCustomers } from './resolve.js';
-
-/** A customer of the request body and where it is (`["customers", 3]`). */
-interface Located {
-  record: unknown;
-  path: (string | number)[];
-}
 
 interface Scored {
   ltv: number;

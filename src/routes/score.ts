@@ -8,6 +8,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { readConfig } from '../config.js';
 import { jsonBody } from '../http/json-body.js';
+import type { Located } from '../http/located.js';
 import { type FieldProblem, ProblemException, invalidRequest, jsonPointer } from '../http/problem.js';
 import { fieldProblems, throwOnInvalid } from '../http/validation.js';
 import type { LoadedModel, ModelState } from '../inference/model.js';
@@ -78,13 +79,6 @@ function checkBatchSize(count: number, maxBatch: number): void {
       detail: `The request has ${count} customers; at most ${maxBatch} are scored per request.`,
     });
   }
-}
-
-export interface Located {
-  /** The customer object, as it arrived. */
-  record: unknown;
-  /** Where it is in the body: `["customer"]` or `["customers", i]`. */
-  path: (string | number)[];
 }
 
 /** The customers of a body, whether or not it passed validation; nothing for a body of another shape. */
