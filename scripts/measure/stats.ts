@@ -1,6 +1,6 @@
 /**
  * The arithmetic of the benchmarks: median and spread over repetitions, and a ratio
- * against a peer measured in the same run, checked against the issue's target.
+ * against a peer measured in the same run, checked against its target.
  * Pure functions, so the figures `npm run bench` prints are unit-tested.
  */
 

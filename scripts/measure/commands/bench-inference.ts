@@ -1,7 +1,7 @@
 /**
  * npm run bench:inference [-- --ms N] [--rounds N] [--smoke] [--json]
  *
- * Inference compute per call (issue 6, part 1; ./inference-harness.ts): ORT-web
+ * Inference compute per call (part 1 of npm run bench; ../inference/harness.ts): ORT-web
  * inside workerd vs ORT-web in Node vs onnxruntime-node (native, one thread) vs the
  * trainer's TypeScript forward pass (reference loops and SIMD kernels), on the
  * default model and a generated 1000→500→100→1 one, batches 1, 10, 100, 1000.

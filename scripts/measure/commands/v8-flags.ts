@@ -1,6 +1,6 @@
 /**
  * npx tsx scripts/measure/commands/v8-flags.ts [--runs N] [--flags "a b|c|…"] — what V8 does in the
- * first scoring request of a fresh isolate (issue 6): the same fresh-isolate measurement as
+ * first scoring request of a fresh isolate: the same fresh-isolate measurement as
  * bench:first-request (workerd's on-CPU time across each request, from /proc), repeated with
  * V8 flags handed to workerd. Miniflare passes MINIFLARE_WORKERD_V8_FLAGS (space-separated)
  * into workerd's config (`v8Flags`), read each time an instance starts. A diagnosis only:

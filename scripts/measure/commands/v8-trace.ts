@@ -1,6 +1,6 @@
 /**
  * npx tsx scripts/measure/commands/v8-trace.ts ["<V8 flags>"] — which WebAssembly functions V8 compiles in
- * each phase of a fresh isolate (issue 6): start-up, GET /v2/health/live, POST /v1/score ×2,
+ * each phase of a fresh isolate: start-up, GET /v2/health/live, POST /v1/score ×2,
  * from workerd's stdout under `--trace-wasm-compilation-times` (one line per compiled function)
  * plus `--trace-gc`. Extra flags (e.g. "--no-flush-liftoff-code") are appended.
  *

@@ -1,9 +1,9 @@
 /**
- * Issue 6, part 1: inference compute for the default model and a 1000→500→100→1
+ * Part 1 of npm run bench: inference compute for the default model and a 1000→500→100→1
  * model at batches 1, 10, 100 and 1000, six peers on the same .onnx file and the
  * same rows: ORT-web inside workerd through LtvSession and bare (./workerd.ts), ORT-web in Node,
  * onnxruntime-node, and the trainer's TypeScript forward pass on its reference and
- * SIMD kernels (./inference-peers.ts). Every figure is CPU time per call; rounds
+ * SIMD kernels (./peers.ts). Every figure is CPU time per call; rounds
  * alternate the peers so that a change in the machine's load hits all of them.
  * Before timing, every peer's output is compared with the TypeScript reference.
  */
@@ -129,7 +129,7 @@ function perSecond(batch: number, us: number): string {
   return rows >= 1e6 ? `${(rows / 1e6).toFixed(2)} M` : rows >= 1e3 ? `${(rows / 1e3).toFixed(1)} k` : rows.toFixed(0);
 }
 
-/** The target of issue 6 at this batch: batch 1 CPU ≤ 1.0× native, batch 1000 throughput ≥ 0.5× native. */
+/** The target at this batch: batch 1 CPU ≤ 1.0× native, batch 1000 throughput ≥ 0.5× native. */
 function target(batch: number, workerd: number, native: number): string {
   if (batch === 1) return verdict(ratioAtMost(workerd, native, 1));
   if (batch === 1000) return `throughput ${verdict(ratioAtLeast(native, workerd, 0.5))}`;

@@ -1,5 +1,5 @@
 /**
- * The two models the inference benchmark runs (issue 6): the shipped default model,
+ * The two models the inference benchmark runs: the shipped default model,
  * and a wide 1000→500→100→1 one built at bench time with the trainer's own
  * initialisation and ONNX exporter. Each comes as the .onnx bytes every runtime
  * loads, the spec that says how wide a row is, and the weights read back out of

@@ -9,5 +9,5 @@ export function benchRows(batch: number, width: number): Float32Array {
   return new Float32Array(batch * width).map((_, i) => (i % 7) - 3);
 }
 
-/** The batch sizes the issue asks for. */
+/** The batch sizes callers send: one customer (a bidder), up to a full request (1000). */
 export const BATCHES = [1, 10, 100, 1000] as const;

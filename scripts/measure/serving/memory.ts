@@ -1,5 +1,5 @@
 /**
- * Part 4 of `npm run bench` (issue 6, "Memory"): the worker's isolate in local workerd,
+ * Part 4 of `npm run bench` ("Memory"): the worker's isolate in local workerd,
  * read after warm-up and after each chunk of scoring requests, so that a leak shows as
  * a series rising chunk after chunk rather than as two points:
  * - the JS heap, through workerd's V8 inspector, after a full garbage collection;
@@ -22,7 +22,7 @@ import { markdownTable } from '../stats.js';
 import { dist, distModules, peakRssMiB, root, startWorker, workerdPids } from '../workerd/workerd.js';
 
 const MiB = 1024 * 1024;
-/** The issue's budget for JS + WASM heap at steady state. */
+/** The budget for JS + WASM heap at steady state: half of a Worker isolate's 128 MB. */
 export const TARGET_BYTES = 64 * MiB;
 /** "No growth": what the JS heap may gain over the whole series, after GC (noise, not a leak: ~100 bytes a request at 10,000). */
 export const GROWTH_TOLERANCE_BYTES = 1 * MiB;
