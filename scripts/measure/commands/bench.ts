@@ -16,118 +16,12 @@
  * markdown to BENCHMARKS.md. --smoke runs every part for a second or two so CI keeps the
  * command working; its figures are not measurements.
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runCli } from '../../cli/run.js';
 import { UsageError } from '../../cli/args.js';
-import { benchHttp } from '../serving/http.js';
-import { benchMemory } from '../serving/memory.js';
-import { benchRequestCpu } from '../serving/request-cpu.js';
-import { describeMachine, machine } from '../workerd/machine.js';
-import { markdownTable, ratioAtLeast, verdict } from '../stats.js';
-import { root } from '../workerd/workerd.js';
-import { sharedDataDir } from '../../data/shared-data.js';
-
-const PARTS = ['build', 'cold', 'inference', 'http', 'memory', 'train'] as const;
-type Part = (typeof PARTS)[number];
-
-interface Section {
-  title: string;
-  command: string;
-  markdown: string;
-  data?: unknown;
-}
-
-/** Runs a project script on this Node (the project's Node 22) and returns its stdout; stderr is passed through. */
-function tsx(script: string, args: string[]): string {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(root, script), ...args], {
-    cwd: root,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (run.status !== 0) throw new Error(`${script} ${args.join(' ')} failed (exit ${run.status}); its messages are above`);
-  return run.stdout;
-}
-
-function fenced(text: string): string {
-  return ['```', text.trim(), '```'].join('\n');
-}
-
-function build(): Section {
-  return { title: '5. Upload size', command: 'npm run build', markdown: fenced(tsx('scripts/commands/build.ts', [])) };
-}
-
-function cold(smoke: boolean): Section {
-  const args = ['--runs', smoke ? '1' : '5'];
-  return { title: '3. Cold start: CPU of the first requests of a fresh isolate', command: `npm run bench:first-request -- ${args.join(' ')}`, markdown: fenced(tsx('scripts/measure/commands/bench-first-request.ts', args)) + '\n\nTarget: the first POST /v1/score ≤ 10 ms of CPU (workerd process CPU, all threads).' };
-}
-
-function inference(smoke: boolean): Section {
-  const args = smoke ? ['--smoke'] : ['--ms', '300', '--rounds', '5'];
-  const { markdown, result } = JSON.parse(tsx('scripts/measure/commands/bench-inference.ts', ['--json', ...args])) as { markdown: string; result: unknown };
-  return {
-    title: '1. Inference compute: ORT-web inside workerd vs onnxruntime-node vs the TypeScript forward pass',
-    command: `npm run bench:inference -- ${args.join(' ')}`,
-    markdown:
-      markdown +
-      '\n\nAll figures are CPU time per call on the same .onnx file and the same rows. ORT-web in workerd: a bench-only worker ' +
-      '(scripts/measure/inference/worker/) running src/inference\'s LtvSession, so its figure includes that class\'s per-call work ("bare run": ORT\'s session.run alone, same isolate); ' +
-      'per call = (workerd process CPU of a request with K runs − the same request with 0 runs) / K, since workerd\'s clocks stand still during compute. ' +
-      'ORT-web in Node: the same .wasm in Node\'s V8. onnxruntime-node: native, one intra-op thread. TS reference / TS SIMD: the trainer\'s ' +
-      'forward pass (scripts/onnx/reference.ts) on its plain loops / WebAssembly SIMD kernels, same weights read back from the .onnx file. ' +
-      'The wide model is generated at bench time (trainer\'s init and exporter, seed 42, untrained, MSE head).',
-    data: result,
-  };
-}
-
-async function http(smoke: boolean): Promise<Section> {
-  const result = await benchHttp({ seconds: smoke ? 1 : 5, connections: smoke ? [1] : [1, 4, 16] });
-  // The tail latency under concurrency follows the CPU each request costs the isolate's one thread.
-  const cpu = await benchRequestCpu(smoke ? { requests: 20, rounds: 1 } : { requests: 400, rounds: 5 });
-  return {
-    title: '2. HTTP against local workerd',
-    command: 'npm run bench -- --parts http',
-    markdown: `${result.markdown}
-
-${fenced(cpu.markdown)}`,
-    data: { ...result, cpuUsPerRequest: Object.fromEntries(cpu.usPerRequest) },
-  };
-}
-
-async function memory(smoke: boolean): Promise<Section> {
-  const result = await benchMemory(smoke ? { chunks: 2, chunkRequests: 100 } : { chunks: 10, chunkRequests: 1000 });
-  return { title: '4. Memory: JS heap, ORT\'s WebAssembly memory, workerd RSS over 10,000 scoring requests', command: 'npm run bench -- --parts memory', markdown: result.markdown, data: result };
-}
-
-interface TrainRow { kernels: string; batch: number; samplesPerCpuSecond: number; samplesPerSecond: number }
-
-function train(smoke: boolean): Section {
-  const doc = JSON.parse(tsx('scripts/measure/commands/bench-train.ts', ['--json', '--seconds', smoke ? '1' : '8'])) as { rows: TrainRow[] };
-  // PyTorch cannot be installed here (PyPI is refused): its figures were measured elsewhere on this kind of machine (1 thread).
-  const pytorch: Record<number, number> = { 32: 42_000, 256: 113_000 };
-  const rows = doc.rows.map((r) => {
-    const peer = pytorch[r.batch];
-    const ref = doc.rows.find((x) => x.kernels === 'reference' && x.batch === r.batch);
-    return [
-      r.kernels, String(r.batch), r.samplesPerCpuSecond.toFixed(0), r.samplesPerSecond.toFixed(0),
-      ref && r.kernels !== 'reference' ? `${(r.samplesPerCpuSecond / ref.samplesPerCpuSecond).toFixed(1)}×` : '',
-      peer && r.kernels === 'simd' ? verdict(ratioAtLeast(r.samplesPerCpuSecond, peer, 0.5)) : '',
-    ];
-  });
-  let markdown = markdownTable(['kernels', 'batch', 'samples / CPU s', 'samples / s', '÷ reference (same run)', '÷ PyTorch 1 thread (figure measured elsewhere, not here)'], rows);
-  const data = join(sharedDataDir(), 'features');
-  if (!smoke && existsSync(join(data, 'cdnow_39w.csv'))) {
-    const started = performance.now();
-    const out = tsx('scripts/commands/train.ts', ['--data', join(data, 'cdnow_39w.csv'), '--split', join(data, 'cdnow_39w.split.csv'), '--unit', 'USD', '--out', join(root, 'tmp', 'bench-cdnow')]);
-    const line = out.split('\n').find((l) => l.startsWith('training:')) ?? '';
-    markdown += `\n\nFull default training on cdnow_39w.csv: ${((performance.now() - started) / 1000).toFixed(1)} s wall for the whole command; ${line}`;
-  }
-  return { title: '6. Training throughput (generated 100,000 × 40, 500→100)', command: `npm run bench:train -- --json --seconds ${smoke ? 1 : 8}`, markdown, data: doc };
-}
+import { runCli } from '../../cli/run.js';
+import { PARTS, type Part, type Section, build, cold, http, inference, memory, train } from '../suite/parts.js';
+import { writeBenchReport } from '../suite/report.js';
+import { machine } from '../workerd/machine.js';
 
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, strict: true, options: { smoke: { type: 'boolean', default: false }, parts: { type: 'string' } } });
@@ -143,22 +37,7 @@ async function main(argv: string[]): Promise<void> {
   if (parts.includes('http')) sections.push(await http(smoke));
   if (parts.includes('memory')) sections.push(await memory(smoke));
   if (parts.includes('train')) sections.push(train(smoke));
-  const after = machine();
-  const stamp = new Date().toISOString();
-  const markdown = [
-    `## npm run bench${smoke ? ' --smoke (not a measurement)' : ''}: ${stamp}`,
-    '',
-    `Machine: ${describeMachine(before)} (load at the end: ${after.load}).`,
-    '',
-    ...sections.flatMap((s) => [`### ${s.title}`, '', `Command: \`${s.command}\``, '', s.markdown, '']),
-  ].join('\n');
-  console.log(markdown);
-  const dir = join(root, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${stamp.replace(/[:.]/g, '-')}${smoke ? '-smoke' : ''}.json`);
-  writeFileSync(file, `${JSON.stringify({ machine: before, loadAtEnd: after.load, smoke, sections }, null, 2)}\n`);
-  if (!smoke) appendFileSync(join(root, 'BENCHMARKS.md'), `\n${markdown}`);
-  console.error(`wrote ${file}${smoke ? '' : ' and appended BENCHMARKS.md'}`);
+  writeBenchReport(sections, before, smoke);
 }
 
 runCli('bench', main);

@@ -1,5 +1,5 @@
 /**
- * npm run bench:request-cpu — what one warm request costs workerd, route by route:
+ * What one warm request costs workerd, route by route (npm run bench:request-cpu):
  * the workerd process's on-CPU time (all threads, /proc) over a run of sequential
  * requests on loopback, divided by their count. Rounds alternate the routes, so
  * load on the machine falls on all of them alike; median [min–max] of the rounds.
@@ -20,7 +20,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Miniflare } from 'miniflare';
 import { parseManifest } from '../../../src/spec/manifest.js';
 import { typicalCustomer } from '../../../src/spec/typical-customer.js';
@@ -108,17 +107,4 @@ export async function benchRequestCpu(options: { requests: number; rounds: numbe
     }),
   ];
   return { usPerRequest, markdown: lines.join('\n') };
-}
-
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '400' }, rounds: { type: 'string', default: '5' } } });
-  const result = await benchRequestCpu({ requests: Number(values.requests), rounds: Number(values.rounds) });
-  console.log(result.markdown);
-}
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exitCode = 1;
-  });
 }
