@@ -1,6 +1,6 @@
 /**
  * Writes a synthetic transaction log (the process is documented in
- * ./features/log-generator.ts), for `npm run features` at scale.
+ * ./features/log-generator.ts), for `npm run table-from-log` at scale.
  *
  *   npm run generate-log -- [--lines 10000000] [--seed 42] [--out data/transactions.csv]
  *

@@ -1,7 +1,7 @@
 /**
  * npm run pipeline -- --transactions FILE --out DIR [features options] [-- train options]
  *
- * From a transaction log to a trained model in one command: `npm run features`
+ * From a transaction log to a trained model in one command: `npm run table-from-log`
  * writes the per-customer table (to --features-out, default DIR.features.csv), then
  * `npm run train` trains on it with the id column set and writes DIR (ltv.onnx,
  * ltv.json, report.json, test-predictions.csv). Options after a second `--` go to

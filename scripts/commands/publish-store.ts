@@ -1,5 +1,5 @@
 /**
- * npm run publish-features -- --features FILE.csv --id COLUMN [--env local|staging|production]
+ * npm run publish-store -- --features FILE.csv --id COLUMN [--env local|staging|production]
  *
  * Publishes each customer's feature record to the FEATURES Workers KV namespace
  * (wrangler.toml), in bulk, tagged with the version of the model in --model
@@ -102,4 +102,4 @@ function bulkPut(file: string, env: (typeof ENVS)[number], persistTo: string | u
   if (result.status !== 0) throw new PublishError(`wrangler kv bulk put failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
 }
 
-runCli('publish-features', main, [DataError, PublishError]);
+runCli('publish-store', main, [DataError, PublishError]);

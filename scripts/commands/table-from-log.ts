@@ -1,5 +1,5 @@
 /**
- * npm run features -- --transactions FILE --out FILE.csv [options]
+ * npm run table-from-log -- --transactions FILE --out FILE.csv [options]
  *
  * Turns a transaction log into the per-customer table `npm run train` reads: id
  * first, features, target last. The definitions are SQL in ./features/sql/, run by
@@ -20,4 +20,4 @@ async function main(argv: string[]): Promise<void> {
   process.stderr.write(featuresSummaryText(config, summary));
 }
 
-runCli('features', main, [DataError]);
+runCli('table-from-log', main, [DataError]);

@@ -1,5 +1,5 @@
 /**
- * The command line of `npm run features` (and the features half of `npm run pipeline`)
+ * The command line of `npm run table-from-log` (and the features half of `npm run pipeline`)
  * → FeaturesConfig. Every option is described in README, "From a transaction log".
  */
 import { parseArgs } from 'node:util';

@@ -1,5 +1,5 @@
 /**
- * What `npm run features` is asked to do, as typed options. The CLI
+ * What `npm run table-from-log` is asked to do, as typed options. The CLI
  * (scripts/commands/table-from-log.ts) fills it from the command line; tests and the pipeline
  * build it directly.
  */

@@ -75,7 +75,7 @@ export async function resolveCustomers(
       return itemError(
         id,
         'Stored features out of date',
-        `The stored features of customer ${JSON.stringify(id)} were published for model ${lookup.record.modelVersion}; this worker serves ${modelVersion}. Run publish-features again.`,
+        `The stored features of customer ${JSON.stringify(id)} were published for model ${lookup.record.modelVersion}; this worker serves ${modelVersion}. Run publish-store again.`,
       );
     }
     const merged: Record<string, unknown> = { ...lookup.record.features };

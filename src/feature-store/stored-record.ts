@@ -1,7 +1,7 @@
 /**
  * What the edge feature store holds for one customer, and under which key.
  *
- * Written by `npm run publish-features` (scripts/commands/publish-store.ts), read by
+ * Written by `npm run publish-store` (scripts/commands/publish-store.ts), read by
  * POST /v1/score when a customer is given by id. The model version travels with
  * the features: a record built for another model's spec is refused at scoring
  * time rather than silently encoded against a spec it was never checked against.
@@ -35,7 +35,7 @@ export function invalidId(id: unknown): string | undefined {
   return undefined;
 }
 
-/** Whether a parsed KV value has the shape publish-features writes. */
+/** Whether a parsed KV value has the shape publish-store writes. */
 export function isStoredFeatures(value: unknown): value is StoredFeatures {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;

@@ -94,7 +94,7 @@ function documentFeatures(spec: FeatureSpec) {
             examples: seenLevels(feature.levels).slice(0, 3),
           };
   }
-  properties.id = { type: ['string'], description: 'Customer id in the edge feature store (npm run publish-features): its stored features fill in those not sent.' };
+  properties.id = { type: ['string'], description: 'Customer id in the edge feature store (npm run publish-store): its stored features fill in those not sent.' };
   return {
     type: 'object' as const,
     properties,

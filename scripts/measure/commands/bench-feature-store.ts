@@ -1,10 +1,10 @@
 /**
- * npm run measure:features — scoring by customer id (Workers KV lookup included)
+ * npm run bench:feature-store — scoring by customer id (Workers KV lookup included)
  * against scoring with the features in the body, for 1 and for 100 customers, in
  * the same run, on local workerd (wrangler's unstable_dev over HTTP on 127.0.0.1).
  * A measurement, not a test: it prints numbers and asserts nothing.
  *
- * The store is filled the way a developer fills it: `npm run publish-features`
+ * The store is filled the way a developer fills it: `npm run publish-store`
  * (wrangler kv bulk put --local) into a fresh persistence directory, which the
  * worker then reads. The four kinds of request are interleaved, so that the
  * machine's load falls on all of them alike.
@@ -31,7 +31,7 @@ const csvFile = join(dir, 'customers.csv');
 writeFileSync(csvFile, toCsv(generateCustomers({ rows: rowCount, seed: 7 })));
 const token = randomBytes(16).toString('hex');
 
-console.error('publishing the features (npm run publish-features --env local) …');
+console.error('publishing the features (npm run publish-store --env local) …');
 try {
   execFileSync('npx', ['tsx', 'scripts/commands/publish-store.ts', '--features', csvFile, '--id', 'customer_id', '--persist-to', join(dir, 'state')], { stdio: ['ignore', 'pipe', 'inherit'] });
 } catch (error) {
@@ -39,7 +39,7 @@ try {
   if ((error as { status?: number }).status !== 1) throw error;
 }
 
-// The customers as the worker would get them in a body: the same cells, typed as publish-features types them.
+// The customers as the worker would get them in a body: the same cells, typed as publish-store types them.
 const manifest = JSON.parse(readFileSync('model/ltv.json', 'utf8')) as { spec: { features: { name: string; type: string }[] } };
 const [header, ...rows] = parseCsv(readFileSync(csvFile, 'utf8'));
 const seen = new Set<string>();

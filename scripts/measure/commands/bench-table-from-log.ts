@@ -1,7 +1,7 @@
 /**
- * npm run bench:features -- [--lines 10000000] [--seed 42] [--only online-retail|generated]
+ * npm run bench:table-from-log -- [--lines 10000000] [--seed 42] [--only online-retail|generated]
  *
- * Time and peak memory of `npm run features` on the Online Retail log (from
+ * Time and peak memory of `npm run table-from-log` on the Online Retail log (from
  * LTV_DATA_DIR, default ../shared/data; skipped when absent) and on a generated log
  * of --lines lines (scripts/log-to-table/log-generator.ts; written once to the temp
  * directory and reused). Each build runs in its own process, so that its peak
@@ -109,4 +109,4 @@ async function main(argv: string[]): Promise<void> {
   rmSync(out, { force: true });
 }
 
-runCli('bench:features', main);
+runCli('bench:table-from-log', main);

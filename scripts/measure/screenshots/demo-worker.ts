@@ -59,7 +59,7 @@ export async function startDemoWorker(): Promise<DemoWorker> {
   const lo = ltv.indexOf(Math.min(...ltv));
   if (ltv[hi]! <= ltv[lo]!) throw new Error('the demo customers all have the same predicted LTV');
 
-  // The store, written as publish-features writes it (wrangler kv bulk put --local), where the worker below reads it.
+  // The store, written as publish-store writes it (wrangler kv bulk put --local), where the worker below reads it.
   const dir = mkdtempSync(join(tmpdir(), 'ltv-demo-'));
   const pairs = ([['visitor-high', hi], ['visitor-low', lo]] as const).map(([id, i]) => ({
     key: featureKey(id),

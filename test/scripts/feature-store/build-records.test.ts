@@ -1,7 +1,7 @@
 /**
- * publish-features' validation: CSV rows against the bundled model's spec, with the
+ * publish-store's validation: CSV rows against the bundled model's spec, with the
  * shared Encoder; rejected rows listed with line and field. Plus the CLI in
- * --dry-run (the real wrangler write is exercised by `npm run measure:features`).
+ * --dry-run (the real wrangler write is exercised by `npm run bench:feature-store`).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -62,7 +62,7 @@ describe('buildRecords', () => {
   });
 });
 
-describe('npm run publish-features (dry run)', () => {
+describe('npm run publish-store (dry run)', () => {
   it('lists rejected rows with file, line and field, counts, and exits 1', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ltv-publish-')), 'f.csv');
     writeFileSync(file, csv([{ id: 'a' }, { id: 'b', cells: { [numeric]: 'x' } }]));

@@ -1,5 +1,5 @@
 /**
- * Bad input to `npm run features`: a message that names the column, the line and
+ * Bad input to `npm run table-from-log`: a message that names the column, the line and
  * the value, and no output file (an existing one is left as it was). The library
  * is driven directly for each case; two runs of the real CLI check the exit codes.
  */
@@ -42,7 +42,7 @@ async function failure(options: FeatureOptionValues): Promise<Error> {
   return error as Error;
 }
 
-describe('npm run features on bad input', () => {
+describe('npm run table-from-log on bad input', () => {
   it('names every missing column and the option that asked for it', async () => {
     const error = await failure({ transactions: log('cols.csv', GOOD), customer: 'client', order: 'invoice' });
     expect(error).toBeInstanceOf(DataError);
@@ -114,10 +114,10 @@ describe('npm run features on bad input', () => {
       cli(['--transactions', 'x.csv', '--out', out, '--calibration-end', 'tomorrow']),
     ]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^features: .*cli\.csv: line 7, column "amount": expected a number, got "1e"$/m);
+    expect(bad.stderr).toMatch(/^table-from-log: .*cli\.csv: line 7, column "amount": expected a number, got "1e"$/m);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toMatch(/features: --calibration-end: expected a date YYYY-MM-DD, got "tomorrow"/);
+    expect(usage.stderr).toMatch(/table-from-log: --calibration-end: expected a date YYYY-MM-DD, got "tomorrow"/);
     expect(existsSync(out)).toBe(false);
   }, 60_000);
 
@@ -126,7 +126,7 @@ describe('npm run features on bad input', () => {
     const result = await run('npx', ['tsx', 'scripts/commands/table-from-log.ts', '--transactions', path, '--out', path, '--calibration-end', '2024-02-29'])
       .then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^features: --out .*same\.csv is the same file as --transactions .*same\.csv; write the output elsewhere$/m);
+    expect(result.stderr).toMatch(/^table-from-log: --out .*same\.csv is the same file as --transactions .*same\.csv; write the output elsewhere$/m);
     expect(readFileSync(path, 'utf8')).toBe(`${GOOD.join('\n')}\n`);
   }, 60_000);
 });

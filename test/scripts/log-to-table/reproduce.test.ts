@@ -1,5 +1,5 @@
 /**
- * `npm run features` rebuilds the shared feature tables from their logs
+ * `npm run table-from-log` rebuilds the shared feature tables from their logs
  * (../shared/data, or LTV_DATA_DIR; definitions in its FEATURES.md), customer by
  * customer. The shared files are written with 6 significant digits, so a feature
  * matches within 1e-4 relative and the target matches exactly at the precision
