@@ -8,7 +8,7 @@
  * inference), and a response whose shape depends on the model alone is simpler for
  * clients than one that depends on the model and a flag.
  */
-import { zilnQuantile } from '../head/ziln.js';
+import { predictedValues } from '../head/answers.js';
 import { float32ForJson } from '../http/float32.js';
 import type { ModelOutputs } from '../inference/model.js';
 import type { HeadKind } from '../spec/manifest.js';
@@ -23,10 +23,15 @@ export interface PredictionFields {
 
 /** The fields of row `i`; `head` from the manifest (absent = MSE). */
 export function predictionFields(head: HeadKind | undefined, outputs: ModelOutputs, i: number): PredictionFields {
-  const ltv = float32ForJson(outputs.ltv![i]!);
-  if (head !== 'ziln') return { ltv };
-  const params = { p: outputs.p_purchase![i]!, mu: outputs.mu![i]!, sigma: outputs.sigma![i]! };
-  // Quantiles are computed in float64 from float32 parameters; rounded to float32 like the graph's outputs.
-  const quantile = (q: number) => float32ForJson(Math.fround(zilnQuantile(params, q)));
-  return { ltv, p_purchase: float32ForJson(params.p), ltv_p10: quantile(0.1), ltv_p50: quantile(0.5), ltv_p90: quantile(0.9) };
+  // The values are src/head/answers.ts's (shared with the batch scorer); only their JSON form is decided here.
+  const v = predictedValues(head, outputs, i);
+  const ltv = float32ForJson(v.ltv);
+  if (v.p_purchase === undefined) return { ltv };
+  return {
+    ltv,
+    p_purchase: float32ForJson(v.p_purchase),
+    ltv_p10: float32ForJson(v.ltv_p10!),
+    ltv_p50: float32ForJson(v.ltv_p50!),
+    ltv_p90: float32ForJson(v.ltv_p90!),
+  };
 }

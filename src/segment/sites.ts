@@ -55,11 +55,8 @@ function parseThresholds(raw: unknown): [number, number] | undefined {
   return [parts[0]!, parts[1]!];
 }
 
-export type Tier = 'low' | 'medium' | 'high';
-
-export function tierOf(ltv: number, [medium, high]: readonly [number, number]): Tier {
-  return ltv >= high ? 'high' : ltv >= medium ? 'medium' : 'low';
-}
+// The tier itself is the head's (shared with the batch scorer).
+export { type Tier, tierOf } from '../head/answers.js';
 
 /** The thresholds in force: the config's override, else the model's spec, else none. */
 export function thresholdsFor(override: [number, number] | undefined, tiers: TierSpec | undefined): [number, number] | undefined {
