@@ -1,0 +1,196 @@
+/**
+ * A whole customer table scored, streaming: the walk of one record, in chunks.
+ *
+ *   table ─DuckDB, 2048 rows at a time─▶ cells ─trainer's cell rules─▶ record
+ *         ─shared Encoder─▶ rows (a batch) ─the worker's engine─▶ outputs
+ *         ─the head's answers (ltv, p_purchase, quantiles, tier)─▶ staged rows ─COPY─▶ --out
+ *
+ * Memory holds one batch and DuckDB's buffers (its memory limit), whatever the
+ * table's size. Bad rows stop the run at the first one, with its line and field,
+ * and nothing is written; with `rejects` they are written there instead and the
+ * good rows are scored. All output goes to a work directory beside `out`, and is
+ * renamed into place only when the whole run succeeded.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
+import { Encoder } from '../../src/spec/encode.js';
+import type { AnswerBatch } from './answer-batch.js';
+import { ChunkEncoder, type RowProblem } from './encode-chunk.js';
+import { type EnginePool, openEnginePool } from './engine-pool.js';
+import { type TableFormat, openInputTable, readError, tableFormat } from './input-table.js';
+import { RejectsFile } from './rejects-file.js';
+import { RowPlaces } from './row-places.js';
+import { ScoredOutput, outputColumns } from './scored-output.js';
+import type { ScoreProgress } from './progress.js';
+
+export interface ScoreOptions {
+  /** Model directory (ltv.json, ltv.onnx). */
+  model: string;
+  /** Customer table: .csv, .csv.gz or .parquet. */
+  data: string;
+  /** Scored table: .csv, .csv.gz or .parquet. */
+  out: string;
+  /** Column carried into the output as the customer id. Default: none. */
+  id?: string;
+  /** CSV file for rows that cannot be scored; without it the first such row stops the run. */
+  rejects?: string;
+  /** Rows per engine run. Default 8192. */
+  batchRows?: number;
+  /** DuckDB's memory_limit for reading and staging, e.g. '512MB'. Default DEFAULT_MEMORY_LIMIT. */
+  memoryLimit?: string;
+  /** Worker threads running the engine; 0 runs it in this thread. Default DEFAULT_ENGINE_THREADS. */
+  threads?: number;
+}
+
+export interface ScoreSummary {
+  /** Rows written to `out`. */
+  scored: number;
+  rejected: number;
+  /** Non-finite numbers (e.g. `inf`) read as missing, as the trainer reads them. */
+  nonFinite: number;
+  seconds: number;
+  model: { name: string; version: string; engine: string };
+  format: TableFormat;
+  columns: string[];
+}
+
+export interface ScoreHooks {
+  onProgress?(progress: ScoreProgress): void;
+}
+
+/** Enough for DuckDB's CSV and Parquet readers and the staging table's buffers; spills beyond. */
+export const DEFAULT_MEMORY_LIMIT = '512MB';
+export const DEFAULT_BATCH_ROWS = 8192;
+/**
+ * One engine thread: the graph runs there while this thread reads, encodes and
+ * writes, which on two cores is most of the gain (npm run bench:scale).
+ */
+export const DEFAULT_ENGINE_THREADS = 1;
+const CHUNK_ROWS = 2048;
+
+export async function scoreTable(options: ScoreOptions, hooks: ScoreHooks = {}): Promise<ScoreSummary> {
+  const started = performance.now();
+  const outFormat = tableFormat(options.out, '--out');
+  const batchRows = Math.max(CHUNK_ROWS, Math.ceil((options.batchRows ?? DEFAULT_BATCH_ROWS) / CHUNK_ROWS) * CHUNK_ROWS);
+  const out = resolve(options.out);
+  mkdirSync(dirname(out), { recursive: true });
+  const workDir = join(dirname(out), `.${basename(out)}.partial-${process.pid}`);
+  mkdirSync(workDir);
+  let engines: EnginePool | undefined;
+  let instance: DuckDBInstance | undefined;
+  const connections: DuckDBConnection[] = [];
+  let places: RowPlaces | undefined;
+  let rejects: RejectsFile | undefined;
+  try {
+    engines = await openEnginePool(options.model, options.threads ?? DEFAULT_ENGINE_THREADS);
+    const { manifest } = engines;
+    const encoder = new Encoder(manifest.spec);
+    const width = encoder.width;
+    instance = await DuckDBInstance.create(':memory:', {
+      memory_limit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+      temp_directory: join(workDir, 'spill'),
+    });
+    const reader = await instance.connect();
+    const writer = await instance.connect();
+    connections.push(reader, writer);
+    const input = await openInputTable(reader, options.data, manifest.spec.features, options.id);
+    places = new RowPlaces(options.data, input.format);
+    if (options.rejects !== undefined) rejects = new RejectsFile(options.rejects, places.noun, options.id);
+    const columns = outputColumns(manifest, options.id === undefined ? undefined : { name: options.id, type: input.idType! });
+    const output = await ScoredOutput.open(writer, workDir, columns);
+    const chunks = new ChunkEncoder(encoder, manifest.spec.features, input.kinds, options.id !== undefined);
+
+    // Batches handed to the engine and not yet written, oldest first: written in input order.
+    const inFlight: { answers: Promise<AnswerBatch>; ids: DuckDBValue[]; count: number }[] = [];
+    const maxInFlight = 2 * Math.max(1, options.threads ?? DEFAULT_ENGINE_THREADS);
+    const writeOldest = async (): Promise<void> => {
+      const { answers, ids, count } = inFlight.shift()!;
+      const { values, tiers } = await answers;
+      output.append([...(options.id === undefined ? [] : [ids]), ...values, ...(tiers === undefined ? [] : [tiers])], count);
+    };
+    let rows = new Float32Array(batchRows * width);
+    let ids: DuckDBValue[] = [];
+    let inBatch = 0;
+    let read = 0;
+    let nonFinite = 0;
+    const submit = async (): Promise<void> => {
+      if (inBatch === 0) return;
+      const answers = engines!.run(rows, inBatch);
+      // Awaited in order by writeOldest; a run that stops early must not leave a rejection unhandled.
+      answers.catch(() => {});
+      inFlight.push({ answers, ids, count: inBatch });
+      rows = new Float32Array(batchRows * width);
+      ids = [];
+      inBatch = 0;
+      while (inFlight.length >= maxInFlight) await writeOldest();
+    };
+    const reject = async (problems: readonly RowProblem[]): Promise<void> => {
+      for (const problem of problems) {
+        if (rejects === undefined) throw await places!.error(problem);
+        await rejects.add(problem, await places!.of(problem.row));
+      }
+    };
+
+    const result = await input.scan(reader);
+    for (let chunk = await fetch(result, input.file); chunk !== null; chunk = await fetch(result, input.file)) {
+      if (inBatch + chunk.rowCount > batchRows) await submit();
+      const encoded = chunks.encode(chunk, read, rows, inBatch, ids);
+      read += chunk.rowCount;
+      inBatch += encoded.kept;
+      nonFinite += encoded.nonFinite;
+      if (encoded.problems.length > 0) await reject(encoded.problems);
+      hooks.onProgress?.({
+        rows: read,
+        rejected: rejects?.count ?? 0,
+        seconds: (performance.now() - started) / 1000,
+        fraction: input.rows !== undefined ? read / Math.max(1, input.rows) : duckdbFraction(reader.progress.percentage),
+      });
+    }
+    await submit();
+    while (inFlight.length > 0) await writeOldest();
+
+    const summary: ScoreSummary = {
+      scored: output.rows,
+      rejected: rejects?.count ?? 0,
+      nonFinite,
+      seconds: 0,
+      model: { name: manifest.name, version: manifest.version, engine: engines.engine },
+      format: outFormat,
+      columns: columns.map((c) => c.name),
+    };
+    await output.finish(out, outFormat, {
+      model_name: manifest.name,
+      model_version: manifest.version,
+      model_head: manifest.head ?? 'mse',
+      model_onnx_sha256: manifest.onnxSha256,
+      scored_at: new Date().toISOString(),
+      rows: String(summary.scored),
+      rejected: String(summary.rejected),
+    });
+    await rejects?.commit();
+    rejects = undefined;
+    summary.seconds = (performance.now() - started) / 1000;
+    return summary;
+  } finally {
+    rejects?.discard();
+    places?.close();
+    for (const connection of connections) connection.closeSync();
+    instance?.closeSync();
+    await engines?.close();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function fetch(result: DuckDBResult, file: string) {
+  try {
+    const chunk = await result.fetchChunk();
+    return chunk === null || chunk.rowCount === 0 ? null : chunk;
+  } catch (error) {
+    throw readError(error, file);
+  }
+}
+
+function duckdbFraction(percentage: number): number | undefined {
+  return percentage >= 0 ? percentage / 100 : undefined;
+}
