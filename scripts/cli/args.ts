@@ -26,6 +26,18 @@ export function numberOption(name: string, raw: string | undefined, fallback: nu
   return value;
 }
 
+/**
+ * A memory size as DuckDB reads it (`memory_limit`): a number and a unit, e.g. `1.5GB`
+ * or `512MiB` (KB/MB/GB/TB are powers of 1000, KiB/MiB/GiB/TiB of 1024).
+ */
+export function memorySizeOption(name: string, raw: string | undefined, fallback: string): string {
+  if (raw === undefined) return fallback;
+  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(raw.trim())) {
+    throw new UsageError(`--${name}: expected a size such as 512MB or 2GiB, got "${raw}"`);
+  }
+  return raw.trim();
+}
+
 export function listOption(raw: string | undefined): string[] | undefined {
   if (raw === undefined) return undefined;
   return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);

@@ -9,7 +9,7 @@
  * command line. Options: docs/batch-scoring.md.
  */
 import { parseArgs } from 'node:util';
-import { UsageError, intOption } from '../cli/args.js';
+import { UsageError, intOption, memorySizeOption } from '../cli/args.js';
 import { runCli } from '../cli/run.js';
 import { DataError } from '../data/errors.js';
 import { type NamedPath, checkOutputFileReplaceable } from '../fs/owned-output.js';
@@ -28,10 +28,6 @@ export function parseScoreArgs(argv: string[]): ScoreOptions {
   if (!v.data) throw new UsageError('--data FILE is required (a .csv, .csv.gz or .parquet table, one row per customer)');
   if (!v.out) throw new UsageError('--out FILE is required (.csv, .csv.gz or .parquet: where the scores go)');
   if (v.rejects !== undefined && !/\.csv$/i.test(v.rejects)) throw new UsageError(`--rejects: expected a .csv file name, got "${v.rejects}"`);
-  const memoryLimit = v['memory-limit'] ?? DEFAULT_MEMORY_LIMIT;
-  if (!/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(memoryLimit)) {
-    throw new UsageError(`--memory-limit: expected a size such as 512MB or 2GiB, got "${memoryLimit}"`);
-  }
   return {
     model: v.model ?? 'model',
     data: v.data,
@@ -39,7 +35,7 @@ export function parseScoreArgs(argv: string[]): ScoreOptions {
     id: v.id,
     rejects: v.rejects,
     batchRows: intOption('batch', v.batch, DEFAULT_BATCH_ROWS, 1),
-    memoryLimit,
+    memoryLimit: memorySizeOption('memory-limit', v['memory-limit'], DEFAULT_MEMORY_LIMIT),
     threads: intOption('threads', v.threads, DEFAULT_ENGINE_THREADS, 0),
   };
 }

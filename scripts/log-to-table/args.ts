@@ -3,13 +3,14 @@
  * → FeaturesConfig. Every option is described in README, "From a transaction log".
  */
 import { parseArgs } from 'node:util';
-import { UsageError, intOption, listOption } from '../cli/args.js';
-import { type FeaturesConfig, type InputFormat, type WindowMode, formatFromName } from './config.js';
+import { UsageError, intOption, listOption, memorySizeOption } from '../cli/args.js';
+import { DEFAULT_MEMORY_LIMIT, type FeaturesConfig, type InputFormat, type WindowMode, formatFromName } from './config.js';
 
 export const FEATURE_OPTIONS = [
   'transactions', 'out', 'format', 'delimiter', 'date-format',
   'customer', 'date', 'amount', 'quantity', 'unit-price', 'order', 'product', 'attribute',
   'calibration-start', 'calibration-end', 'holdout-end', 'first-purchase-days', 'horizon-days', 'target-name',
+  'memory-limit', 'spill-dir',
 ] as const;
 
 export type FeatureOptionValues = Partial<Record<(typeof FEATURE_OPTIONS)[number], string | string[]>>;
@@ -60,6 +61,8 @@ export function featuresConfig(v: FeatureOptionValues): FeaturesConfig {
     },
     window: windowMode(v, one),
     targetName: one('target-name') ?? 'target_spend',
+    memoryLimit: memorySizeOption('memory-limit', one('memory-limit'), DEFAULT_MEMORY_LIMIT),
+    spillDir: one('spill-dir'),
   };
 }
 

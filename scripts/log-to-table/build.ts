@@ -4,12 +4,12 @@
  * write the CSV the trainer reads — id first, features, target last — to a
  * temporary file renamed into place only when everything succeeded.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { DataError } from '../data/errors.js';
-import type { FeaturesConfig } from './config.js';
+import { DEFAULT_MEMORY_LIMIT, type FeaturesConfig } from './config.js';
 import { type LoadReport, loadTransactions } from './load.js';
 import { ident, literal, readSql } from './sql.js';
 
@@ -42,7 +42,17 @@ export interface FeaturesSummary extends LoadReport {
 }
 
 export async function buildFeatures(config: FeaturesConfig): Promise<FeaturesSummary> {
-  const instance = await DuckDBInstance.create(':memory:', { temp_directory: join(tmpdir(), `ltv-features-duckdb-${process.pid}`) });
+  // DuckDB works within its memory limit. The log and the tables built from it live in a
+  // database file in the spill directory, so that they can leave memory (an in-memory
+  // database cannot evict its tables); what queries do not fit in memory spills there too.
+  const ownSpillDir = config.spillDir === undefined ? mkdtempSync(join(tmpdir(), 'ltv-table-from-log-spill-')) : undefined;
+  const spillDir = config.spillDir ?? ownSpillDir!;
+  mkdirSync(spillDir, { recursive: true });
+  const database = join(spillDir, `ltv-table-from-log-${process.pid}.duckdb`);
+  const instance = await DuckDBInstance.create(database, {
+    memory_limit: config.memoryLimit ?? DEFAULT_MEMORY_LIMIT,
+    temp_directory: join(spillDir, `ltv-table-from-log-${process.pid}.tmp`),
+  });
   const db = await instance.connect();
   const temporary = `${config.out}.partial-${process.pid}.csv`;
   try {
@@ -63,6 +73,9 @@ export async function buildFeatures(config: FeaturesConfig): Promise<FeaturesSum
     rmSync(temporary, { force: true });
     db.closeSync();
     instance.closeSync();
+    for (const file of [database, `${database}.wal`, `${database}.tmp`]) rmSync(file, { recursive: true, force: true });
+    rmSync(join(spillDir, `ltv-table-from-log-${process.pid}.tmp`), { recursive: true, force: true });
+    if (ownSpillDir !== undefined) rmSync(ownSpillDir, { recursive: true, force: true });
   }
 }
 

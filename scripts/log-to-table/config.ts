@@ -55,7 +55,20 @@ export interface FeaturesConfig {
   window: WindowMode;
   /** Name of the target column (last in the output). */
   targetName: string;
+  /**
+   * DuckDB's memory limit (`memory_limit`: its buffer pool, which holds the log and the
+   * intermediate tables); beyond it DuckDB spills to `spillDir`. Default DEFAULT_MEMORY_LIMIT.
+   */
+  memoryLimit?: string;
+  /** Where DuckDB spills (`temp_directory`). Default: a fresh directory in the system's temp directory, removed after the run. */
+  spillDir?: string;
 }
+
+/**
+ * 1.5 GB: the process then peaks near 2 GiB (DuckDB allocates a little outside its
+ * limit, and Node has its own heap), which fits a 4 GiB machine with room for the rest.
+ */
+export const DEFAULT_MEMORY_LIMIT = '1.5GB';
 
 /** The format implied by the file name, when --format is not given. */
 export function formatFromName(path: string): InputFormat {
