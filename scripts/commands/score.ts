@@ -1,5 +1,5 @@
 /**
- * npm run score -- --model DIR --data FILE --out FILE [--id COLUMN] [--rejects FILE.csv] [--batch N] [--memory-limit SIZE]
+ * npm run score -- --model DIR --data FILE --out FILE [--id COLUMN] [--rejects FILE.csv] [--batch N] [--threads N] [--memory-limit SIZE]
  *
  * Scores every customer of a CSV or Parquet table with a model directory, through
  * the worker's encoder and engine (scripts/score/), streaming. Writes --out (CSV or
@@ -16,7 +16,7 @@ import { type NamedPath, checkOutputFileReplaceable } from '../fs/owned-output.j
 import { EngineError } from '../score/engine-pool.js';
 import { ModelLoadError } from '../score/engine.js';
 import { progressBar, rateText, count } from '../score/progress.js';
-import { DEFAULT_BATCH_ROWS, DEFAULT_ENGINE_THREADS, DEFAULT_MEMORY_LIMIT, type ScoreOptions, scoreTable } from '../score/score-table.js';
+import { DEFAULT_BATCH_ROWS, DEFAULT_MEMORY_LIMIT, type ScoreOptions, scoreTable } from '../score/score-table.js';
 import { join } from 'node:path';
 
 export function parseScoreArgs(argv: string[]): ScoreOptions {
@@ -36,7 +36,7 @@ export function parseScoreArgs(argv: string[]): ScoreOptions {
     rejects: v.rejects,
     batchRows: intOption('batch', v.batch, DEFAULT_BATCH_ROWS, 1),
     memoryLimit: memorySizeOption('memory-limit', v['memory-limit'], DEFAULT_MEMORY_LIMIT),
-    threads: intOption('threads', v.threads, DEFAULT_ENGINE_THREADS, 0),
+    threads: v.threads === undefined ? undefined : intOption('threads', v.threads, 0, 0),
   };
 }
 

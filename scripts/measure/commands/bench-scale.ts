@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, intListOption, intOption, listOption } from '../../cli/args.js';
 import { runCli } from '../../cli/run.js';
-import { DEFAULT_ENGINE_THREADS } from '../../score/score-table.js';
+import { defaultEngineThreads } from '../../score/score-table.js';
 import { customerTables, transactionLog } from '../scale/fixtures.js';
 import { type Job, measureInChild, runJob } from '../scale/jobs.js';
 import { type Run, growthLine, runsTable, targetLines } from '../scale/report.js';
@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<void> {
   const scoreRows = intListOption('score-rows', v['score-rows'], [1_000_000, 10_000_000]);
   const logLines = intListOption('log-lines', v['log-lines'], [10_000_000, 100_000_000]);
   const trainRows = intListOption('train-rows', v['train-rows'], [1_000_000, 5_000_000]);
-  const threads = intOption('threads', v.threads, DEFAULT_ENGINE_THREADS, 0);
+  // Without --threads, each job takes the scorer's default for its input (defaultEngineThreads).
+  const threads = v.threads === undefined ? undefined : intOption('threads', v.threads, 0, 0);
   const dir = v.dir ?? join(tmpdir(), 'ltv-bench-scale');
   const log = (text: string) => process.stderr.write(`${text}\n`);
   const self = import.meta.url;
@@ -54,12 +55,12 @@ async function main(argv: string[]): Promise<void> {
   try {
     if (jobs.includes('score') || jobs.includes('floor')) {
       for (const rows of scoreRows) {
-        if (jobs.includes('floor')) await measure(runs.floor, `floor, ${rows.toLocaleString('en')} encoded rows`, { kind: 'floor', model: 'model', threads, rows });
+        if (jobs.includes('floor')) await measure(runs.floor, `floor, ${rows.toLocaleString('en')} encoded rows`, { kind: 'floor', model: 'model', threads: threads ?? defaultEngineThreads('parquet'), rows });
         if (!jobs.includes('score')) continue;
         const { parquet, csv } = await customerTables(dir, rows, log);
         const out = join(dir, 'scores.parquet');
-        await measure(runs.score, `Parquet → Parquet (${(statSync(parquet).size / 2 ** 20).toFixed(0)} MiB in)`, { kind: 'score', data: parquet, out, threads, rows });
-        await measure(runs.scoreCsv, `CSV → Parquet (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB in)`, { kind: 'score', data: csv, out, threads, rows });
+        await measure(runs.score, `Parquet → Parquet (${(statSync(parquet).size / 2 ** 20).toFixed(0)} MiB in)`, { kind: 'score', data: parquet, out, threads: threads ?? defaultEngineThreads('parquet'), rows });
+        await measure(runs.scoreCsv, `CSV → Parquet (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB in)`, { kind: 'score', data: csv, out, threads: threads ?? defaultEngineThreads('csv'), rows });
         rmSync(out, { force: true });
       }
     }
@@ -81,7 +82,8 @@ async function main(argv: string[]): Promise<void> {
     if (!v.keep) rmSync(dir, { recursive: true, force: true });
   }
 
-  const out: string[] = [`engine threads: ${threads}; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`, ''];
+  const engines = threads === undefined ? `the scorer's default (${defaultEngineThreads('parquet')} for Parquet, ${defaultEngineThreads('csv')} for CSV)` : String(threads);
+  const out: string[] = [`engine threads: ${engines}; load average ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')} at the end`, ''];
   const section = (title: string, list: Run[], unit: string) => {
     if (list.length === 0) return;
     out.push(`### ${title}`, '', runsTable(list, unit), '', growthLine(title, list, unit), '');
