@@ -9,6 +9,7 @@
  * warning that names it. Outlier clipping is fitted later with the spec
  * (./fit-spec.ts), since the ONNX graph does the clipping.
  */
+import { FingerprintSet, fingerprintInto } from './fingerprint.js';
 import type { FeatureColumn, Table } from './table.js';
 
 export interface CleanOptions {
@@ -31,35 +32,44 @@ export interface RowCleaning {
   negativeTarget: number;
 }
 
-/** Decides which data rows to keep. Pure: the table is not changed. */
-export function cleanRows(table: Table, options: CleanOptions = {}): RowCleaning {
+/**
+ * Decides which data rows to keep. Pure: the table is not changed. Rows and ids are
+ * compared by their 128-bit fingerprints (./fingerprint.ts), which stand for their text.
+ */
+export function cleanRows(table: Pick<Table, 'rows' | 'fingerprints' | 'target'>, options: CleanOptions = {}): RowCleaning {
   const { dropDuplicates = true, ids } = options;
-  const seenRows = new Set<string>();
-  const seenIds = new Set<string>();
+  const seenRows = new FingerprintSet(table.rows);
+  const seenIds = new FingerprintSet(ids === undefined ? 16 : table.rows);
+  const key = new Uint32Array(4);
+  const idKey = new Uint32Array(4);
   const kept: number[] = [];
   const counts = { duplicateRows: 0, duplicateIds: 0, missingTarget: 0, nonFiniteTarget: 0, negativeTarget: 0 };
   for (let row = 0; row < table.rows; row++) {
     const id = ids?.[row] ?? null;
+    if (id !== null) fingerprintInto(id, idKey, 0);
     if (dropDuplicates) {
-      const key = JSON.stringify(table.cells[row]) + (id === null ? '' : `\u0000${id}`);
-      if (seenRows.has(key)) {
+      // The row's fields and, when it has one, its id: two rows with different ids are never duplicates.
+      key.set(table.fingerprints.subarray(row * 4, row * 4 + 4));
+      if (id !== null) for (let k = 0; k < 4; k++) key[k]! ^= Math.imul(idKey[k]!, 0x9e3779b1) ^ ROW_AND_ID;
+      if (!seenRows.add(key, 0)) {
         counts.duplicateRows++;
         continue;
       }
-      seenRows.add(key);
     }
     const y = table.target.values[row]!;
     if (Number.isNaN(y)) { counts.missingTarget++; continue; }
     if (!Number.isFinite(y)) { counts.nonFiniteTarget++; continue; }
     if (y < 0) { counts.negativeTarget++; continue; }
     if (id !== null) {
-      if (seenIds.has(id)) { counts.duplicateIds++; continue; }
-      seenIds.add(id);
+      if (!seenIds.add(idKey, 0)) { counts.duplicateIds++; continue; }
     }
     kept.push(row);
   }
   return { kept: Int32Array.from(kept), ...counts };
 }
+
+/** Sets a row-and-id key apart from a row's own fingerprint. */
+const ROW_AND_ID = 0x5bd1e995;
 
 /** Missing values of each feature over the given rows (non-finite numbers included). */
 export function countMissing(features: readonly FeatureColumn[], rows: Int32Array): Record<string, number> {

@@ -1,12 +1,17 @@
 /**
- * From a customer CSV to what the trainer needs, in one call: read and type the
+ * From a customer table to what the trainer needs, in one call: read and type the
  * table, clean rows, split, drop useless columns, fit the feature spec on the
  * training split, encode every kept row with the shared Encoder and scale it with
  * the spec's transforms. Every decision is counted in the report.
  *
- *   CSV ─readTable─▶ Table ─cleanRows─▶ kept rows ─split─▶ train / test
- *       ─findDegenerateColumns─▶ features ─layoutFeatures─▶ Encoder ─encode─▶ raw
- *       ─fitTransforms (train)─▶ FeatureSpec ─applyTransforms─▶ scaled
+ *   CSV ─readTable─────────────┐
+ *   Parquet ─readParquetTable──┴▶ Table (typed columns) ─cleanRows─▶ kept rows ─split─▶ train / test
+ *       ─findDegenerateColumns─▶ features ─layoutFeatures─▶ Encoder ─encode─▶ raw (float32)
+ *       ─fitTransforms (train)─▶ FeatureSpec ─applyTransforms─▶ scaled (float32)
+ *
+ * The table is streamed into typed columns, never held as text or rows, and is let go
+ * once the rows are encoded, before the scaled copies exist: the peak holds the
+ * columns and the raw matrix, or the raw and the scaled matrices.
  */
 import { Encoder } from '../../src/spec/encode.js';
 import { type FeatureSpec, SPEC_FORMAT, columnNames, encodedWidth } from '../../src/spec/feature-spec.js';
@@ -14,7 +19,8 @@ import { type DroppedColumn, cleanRows, countMissing, findDegenerateColumns } fr
 import { DataError } from './errors.js';
 import { type ClipCount, fitTarget, fitTransforms, layoutFeatures } from './fit-spec.js';
 import { type SplitRows, applySplitFile, randomSplit, readSplitFile } from './split.js';
-import { type FeatureColumn, type Table, readTable } from './table.js';
+import { readParquetTable } from './parquet-table.js';
+import { type FeatureColumn, type Table, type TableOptions, readTable, rowError } from './table.js';
 import { applyTransforms } from './transform.js';
 import { DEFAULT_SEED } from '../math/rng.js';
 
@@ -116,13 +122,37 @@ function settings(options: PrepareOptions): Settings {
   };
 }
 
-/** Runs the whole data side. Throws DataError for input that cannot be used. */
+/** Runs the whole data side on a CSV table. Throws DataError for input that cannot be used. */
 export function prepareData(options: PrepareOptions): PreparedData {
   const o = settings(options);
   checkOptions(o);
-  const warnings: string[] = [];
+  // The table is an argument only: once encoded it can be collected, before the scaled copies are made.
+  return scaleSplits(encodeTable(readTable(o.data, tableOptions(o)), o));
+}
 
-  const table = readTable(o.data, { target: o.target, id: o.id, categorical: o.categorical });
+/** prepareData for a CSV or a Parquet table (by the extension `.parquet`), which DuckDB reads. */
+export async function loadTrainingData(options: PrepareOptions): Promise<PreparedData> {
+  if (!/\.parquet$/i.test(options.data)) return prepareData(options);
+  const o = settings(options);
+  checkOptions(o);
+  return scaleSplits(encodeTable(await readParquetTable(o.data, tableOptions(o)), o));
+}
+
+function tableOptions(o: Settings): TableOptions {
+  return { target: o.target, id: o.id, categorical: o.categorical };
+}
+
+/** A split encoded, not yet scaled. */
+type EncodedSplit = Omit<PreparedSplit, 'scaled'>;
+
+interface EncodedData extends Omit<PreparedData, 'train' | 'test'> {
+  train: EncodedSplit;
+  test: EncodedSplit;
+}
+
+/** Everything but the scaled matrices: what needs the table. */
+function encodeTable(table: Table, o: Settings): EncodedData {
+  const warnings: string[] = [];
   const splitFile = o.split === undefined ? undefined : readSplitFile(o.split, table.rows, table.id);
   const ids = table.id?.values ?? splitFile?.customerIds;
 
@@ -181,8 +211,8 @@ export function prepareData(options: PrepareOptions): PreparedData {
     io: { input: 'features', outputs: ['ltv'] },
   };
 
-  const train = finishSplit(spec, table, ids, split.train, trainRaw);
-  const test = finishSplit(spec, table, ids, split.test, encodeRows(encoder, table, columns, split.test));
+  const train = encodedSplit(table, ids, split.train, trainRaw);
+  const test = encodedSplit(table, ids, split.test, encodeRows(encoder, table, columns, split.test));
   const clippedTotal = Object.values(fitted.clipped).reduce((sum, c) => sum + c.below + c.above, 0);
   const report: DataReport = {
     file: o.data,
@@ -221,22 +251,25 @@ function encodeRows(encoder: Encoder, table: Table, columns: readonly FeatureCol
     }
     const { errors } = encoder.encodeInto(record, out, i * encoder.width);
     const first = errors[0];
-    if (first !== undefined) throw new DataError(first.message, { file: table.file, line: table.lines[row]!, column: first.field });
+    if (first !== undefined) throw rowError(table, row, first.field, first.message);
   });
   return out;
 }
 
-function finishSplit(
-  spec: FeatureSpec, table: Table, ids: readonly (string | null)[] | undefined, rows: Int32Array, raw: Float32Array,
-): PreparedSplit {
+function encodedSplit(table: Table, ids: readonly (string | null)[] | undefined, rows: Int32Array, raw: Float32Array): EncodedSplit {
   return {
     rows: rows.length,
     raw,
-    scaled: applyTransforms(spec, raw, rows.length),
     y: pick(table.target.values, rows),
     dataRows: rows,
     ids: ids === undefined ? undefined : Array.from(rows, (row) => ids[row] ?? null),
   };
+}
+
+/** Adds what the network reads: each split's rows through the spec's transforms. */
+function scaleSplits(data: EncodedData): PreparedData {
+  const scale = (split: EncodedSplit): PreparedSplit => ({ ...split, scaled: applyTransforms(data.spec, split.raw, split.rows) });
+  return { ...data, train: scale(data.train), test: scale(data.test) };
 }
 
 function pick(values: Float64Array, rows: Int32Array): Float64Array {

@@ -1,5 +1,5 @@
 /**
- * A customer CSV as a typed table: which column is the target, which the id, which
+ * A customer table as a typed table: which column is the target, which the id, which
  * are features, and whether each feature is numeric or categorical.
  *
  * Roles: the target is `--target` or else the last column (the last one that is not
@@ -9,12 +9,17 @@
  * categorical otherwise; with it, a non-number in an unlisted column is an error,
  * since the caller said the column was numeric.
  * Cells are trimmed; empty, `NA`, `NaN` and `null` (any case) are missing.
+ *
+ * The table is read twice, streaming (./csv-stream.ts), and kept column by column
+ * (./table-builder.ts): its size in memory is that of its typed columns, not of its text.
+ * Parquet tables are read by ./parquet-table.ts into the same shape.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe } from '../../src/spec/encode.js';
 import { type CsvRecord, parseCsv } from './csv.js';
+import { forEachCsvRecord } from './csv-stream.js';
 import { DataError } from './errors.js';
+import { type PlaceNoun, TableBuilder } from './table-builder.js';
 
 /** A numeric feature: NaN marks a missing (or non-finite) value. */
 export interface NumericColumn {
@@ -42,10 +47,15 @@ export interface Table {
   header: string[];
   /** Number of data rows (records after the header). */
   rows: number;
-  /** Raw fields of every data row, untrimmed, for exact-duplicate detection. */
-  cells: string[][];
-  /** Physical line of every data row, for messages. */
-  lines: Int32Array;
+  /** How `places` count: physical lines (CSV, the header on line 1 unless blank lines precede it) or 1-based rows (Parquet). */
+  noun: PlaceNoun;
+  /** Where every data row is, for messages (see `rowError`). */
+  places: Int32Array;
+  /**
+   * A 128-bit fingerprint of every data row's fields as written (untrimmed), four words
+   * per row (./fingerprint.ts): rows with equal fingerprints are exact duplicates.
+   */
+  fingerprints: Uint32Array;
   /** The target: NaN when missing; ±Infinity and negative values are kept for cleaning to count. */
   target: { name: string; values: Float64Array };
   /** The id column when one was named; null when a cell is missing. */
@@ -109,105 +119,31 @@ export function readCsvFile(file: string): { records: CsvRecord[]; sha256: strin
   return { records, sha256 };
 }
 
-/** Reads and types a customer table. Throws DataError naming the file, line and column of the first problem. */
-export function readTable(file: string, options: TableOptions = {}): Table {
-  const { records, sha256 } = readCsvFile(file);
-  const headerRecord = records[0]!;
-  const header = headerRecord.fields.map((name) => name.trim());
-  checkHeader(header, file, headerRecord.line);
-  const where = (name: string, what: string): number => {
-    const index = header.indexOf(name);
-    if (index < 0) throw new DataError(`${what} ${JSON.stringify(name)} is not in the header (columns: ${header.join(', ')})`, { file });
-    return index;
-  };
-
-  const idIndex = options.id === undefined ? -1 : where(options.id, 'the id column');
-  let targetIndex: number;
-  if (options.target !== undefined) {
-    targetIndex = where(options.target, 'the target column');
-  } else {
-    targetIndex = idIndex === header.length - 1 ? header.length - 2 : header.length - 1;
-  }
-  if (targetIndex < 0 || targetIndex === idIndex) {
-    throw new DataError('the file has no column left for the target besides the id', { file });
-  }
-  const categorical = new Set(options.categorical ?? []);
-  for (const name of categorical) {
-    const index = where(name, 'the categorical column');
-    if (index === targetIndex) throw new DataError(`the target ${JSON.stringify(name)} cannot be categorical`, { file });
-    if (index === idIndex) throw new DataError(`${JSON.stringify(name)} is the id column, never a feature`, { file });
-  }
-
-  const dataRecords = records.slice(1);
-  const rows = dataRecords.length;
-  const cells = dataRecords.map((record) => record.fields);
-  const lines = Int32Array.from(dataRecords, (record) => record.line);
-  const column = (index: number): string[] => cells.map((fields) => fields[index]!.trim());
-
-  const targetName = header[targetIndex]!;
-  const target = { name: targetName, values: readNumbers(column(targetIndex), lines, file, targetName, true)!.values };
-  const id = idIndex < 0 ? undefined : {
-    name: header[idIndex]!,
-    values: column(idIndex).map((cell) => (isMissing(cell) ? null : cell)),
-  };
-
-  const features: FeatureColumn[] = [];
-  header.forEach((name, index) => {
-    if (index === targetIndex || index === idIndex) return;
-    const values = column(index);
-    const declared = options.categorical !== undefined;
-    const numbers = categorical.has(name) ? undefined : readNumbers(values, lines, file, name, false, declared);
-    if (numbers === undefined) {
-      features.push({ name, type: 'categorical', values: values.map((cell) => (isMissing(cell) ? null : cell)) });
-    } else {
-      features.push({ name, type: 'numeric', ...numbers });
-    }
-  });
-
-  return { file, sha256, header, rows, cells, lines, target, id, features };
-}
-
-function checkHeader(header: string[], file: string, line: number): void {
-  const seen = new Map<string, number>();
-  header.forEach((name, index) => {
-    if (name === '') throw new DataError(`column ${index + 1} of the header has no name`, { file, line });
-    const earlier = seen.get(name);
-    if (earlier !== undefined) {
-      throw new DataError(`column ${JSON.stringify(name)} appears twice (columns ${earlier + 1} and ${index + 1})`, { file, line });
-    }
-    seen.set(name, index);
-  });
-}
-
 /**
- * Parses a column as numbers: missing cells become NaN; non-finite numbers stay
- * ±Infinity when `keepInfinite` (the target: cleaning drops those rows) and become
- * NaN otherwise (a feature: counted in `nonFinite`). A cell that is not a number
- * is an error when `strict`; otherwise the column is not numeric and the result
- * is undefined.
+ * Reads and types a customer CSV, streaming. Throws DataError naming the file, line
+ * and column of the first problem, as ./table-builder.ts orders them.
  */
-function readNumbers(
-  cells: readonly string[], lines: Int32Array, file: string, name: string, keepInfinite: boolean, strict = true,
-): { values: Float64Array; nonFinite: number } | undefined {
-  const values = new Float64Array(cells.length);
-  let nonFinite = 0;
-  for (let row = 0; row < cells.length; row++) {
-    const cell = cells[row]!;
-    if (isMissing(cell)) {
-      values[row] = Number.NaN;
-      continue;
-    }
-    const value = parseNumber(cell);
-    if (value === undefined) {
-      if (!strict) return undefined;
-      throw new DataError(`expected a number, got ${describe(cell)}`, { file, line: lines[row]!, column: name });
-    }
-    if (!Number.isFinite(value) && !keepInfinite) {
-      nonFinite++;
-      values[row] = Number.NaN;
-    } else {
-      values[row] = value;
-    }
-  }
-  return { values, nonFinite };
+export function readTable(file: string, options: TableOptions = {}): Table {
+  const builder = new TableBuilder(file, options, 'line');
+  let header = true;
+  forEachCsvRecord(file, ({ fields, line }) => {
+    if (header) builder.setHeader(fields, line);
+    else builder.scan(fields, line);
+    header = false;
+  });
+  builder.layOut();
+  header = true;
+  const { sha256 } = forEachCsvRecord(file, ({ fields }) => {
+    if (!header) builder.fill(fields, JSON.stringify(fields));
+    header = false;
+  });
+  return builder.finish(sha256);
+}
+
+/** The error for a problem in data row `row` (0-based) of `table`: its line, or for Parquet `row N: `. */
+export function rowError(table: Pick<Table, 'file' | 'noun' | 'places'>, row: number, column: string | undefined, detail: string): DataError {
+  const at = table.places[row]!;
+  return table.noun === 'line'
+    ? new DataError(detail, { file: table.file, line: at, column })
+    : new DataError(`row ${at}: ${detail}`, { file: table.file, column });
 }

@@ -5,7 +5,7 @@
  */
 import { buildLtvOnnx } from '../onnx/ltv-graph.js';
 import { type ModelFile, modelVersion, sha256Hex, writeModelDir } from '../onnx/write-model-dir.js';
-import { type PrepareOptions, type PreparedData, prepareData } from '../data/prepare.js';
+import { type PrepareOptions, type PreparedData, loadTrainingData } from '../data/prepare.js';
 import { quantile } from '../math/quantile.js';
 import { formatCsvRecord } from '../data/csv.js';
 import type { FitHooks, FitOptions, FitResult } from '../mlp/fit.js';
@@ -76,7 +76,7 @@ export interface TrainReport {
 }
 
 export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Promise<TrainOutcome> {
-  const data = prepareData(config.prepare);
+  const data = await loadTrainingData(config.prepare);
   const { train, test } = data;
   const loss = config.loss ?? DEFAULT_LOSS;
   const judged = config.evaluation ?? {};

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { generateCustomers } from '../../data/generate.js';
-import { prepareData } from '../../data/prepare.js';
+import { loadTrainingData } from '../../data/prepare.js';
 import { isMissing, parseNumber } from '../../data/table.js';
 import { featuresConfig } from '../../log-to-table/args.js';
 import { buildFeatures } from '../../log-to-table/build.js';
@@ -61,7 +61,7 @@ export async function runJob(job: Job): Promise<Measurement> {
     rows = summary.lines;
     extra.customers = summary.customers;
   } else {
-    const data = prepareData({ data: job.data, id: 'customer_id' });
+    const data = await loadTrainingData({ data: job.data, id: 'customer_id' });
     extra.loadSeconds = (performance.now() - started) / 1000;
     // The float32 feature matrix: every kept row, encoded (what the network reads is as large again once scaled).
     extra.matrixBytes = (data.train.rows + data.test.rows) * data.width * 4;
