@@ -111,7 +111,7 @@ export function fitTransforms(
   const fitted = features.map((feature): Feature => {
     if (feature.type === 'numeric') {
       const values = columnValues(raw, rows, width, column);
-      const present = values.filter((x) => !Number.isNaN(x)).sort();
+      const present = withoutNaN(values).sort();
       if (present.length === 0) throw new Error(`column ${feature.name} has no training values`);
       const impute = f32(quantile(present, 0.5));
       const min = f32(quantile(present, low));
@@ -135,6 +135,14 @@ export function fitTransforms(
     return { ...feature, transforms };
   });
   return { features: fitted, clipped, collapsed };
+}
+
+/** The values that are not NaN, in order (a loop: a filter callback per value costs seconds at millions of rows). */
+function withoutNaN(values: Float64Array): Float64Array {
+  const present = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) present[n++] = values[i]!;
+  return present.subarray(0, n);
 }
 
 function columnValues(raw: Float32Array, rows: number, width: number, column: number): Float64Array {

@@ -27,12 +27,13 @@ export async function readParquetTable(file: string, options: TableOptions = {})
       return numeric[i] ? `COALESCE(CAST(${column} AS DOUBLE), 'NaN'::DOUBLE)` : `COALESCE(CAST(${column} AS VARCHAR), '')`;
     });
     const sql = `SELECT ${select.join(', ')} FROM ${from}`;
-    const builder = new TableBuilder(file, options, 'row');
+    const count = Number((await run(db, file, `SELECT COUNT(*) FROM ${from}`))[0]![0]);
+    if (count === 0) throw new DataError('the file has a header but no data rows', { file });
+    const builder = new TableBuilder(file, options, 'row', count);
     builder.setHeader(names, 0);
-    await forEachRow(db, file, sql, names.length, (cells, row) => builder.scan(cells, row + 1));
-    builder.layOut();
-    const rows = await forEachRow(db, file, sql, names.length, (cells) => builder.fill(cells, JSON.stringify(cells)));
-    if (rows === 0) throw new DataError('the file has a header but no data rows', { file });
+    await forEachRow(db, file, sql, names.length, (cells, row) => builder.add(cells, row + 1, JSON.stringify(cells)));
+    const columns = builder.rereadColumns();
+    if (columns.length > 0) await forEachRow(db, file, sql, names.length, (cells, row) => builder.reread(cells, row, columns));
     return builder.finish(await sha256Of(file));
   } finally {
     db.closeSync();

@@ -243,8 +243,9 @@ function encodeTable(table: Table, o: Settings): EncodedData {
  */
 function encodeRows(encoder: Encoder, table: Table, columns: readonly FeatureColumn[], rows: Int32Array): Float32Array {
   const out = new Float32Array(rows.length * encoder.width);
+  // One record, refilled per row (same keys in the same order): millions of rows leave no garbage.
+  const record: Record<string, number | string | null> = {};
   rows.forEach((row, i) => {
-    const record: Record<string, number | string | null> = {};
     for (const column of columns) {
       const value = column.values[row]!;
       record[column.name] = typeof value === 'number' && Number.isNaN(value) ? null : value;

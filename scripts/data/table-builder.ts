@@ -1,20 +1,26 @@
 /**
- * A customer table typed and stored column by column, from rows given twice: once
- * to learn each column's type, once to fill it. Rows are never kept: a numeric
- * column is one Float64Array, a categorical one an array of shared strings (equal
- * values are one string), and each row's fields leave a 128-bit fingerprint behind
- * for finding exact duplicates (./fingerprint.ts). CSV (./table.ts) and Parquet
- * (./parquet-table.ts) feed it the same way, so both follow the rules of ./table.ts
- * and stop with the same messages, in the same order:
+ * A customer table typed and stored column by column as its rows stream by. Rows
+ * are never kept: a numeric column is one Float64Array, a categorical one an array
+ * of shared strings (equal values are one string), and each row's fields leave a
+ * 128-bit fingerprint for finding exact duplicates (./fingerprint.ts). CSV
+ * (./table.ts) and Parquet (./parquet-table.ts) feed it the same way, so both follow
+ * the rules of ./table.ts and stop with the same messages, in the same order, once
+ * every row has been read (a malformed record further on is reported first, as when
+ * the file was parsed whole):
  * 1. the header: unnamed or repeated columns; the id, target and categorical columns named;
  * 2. the target: the first cell that is not a number;
  * 3. the features, in header order: with `categorical` given, the first cell of an
  *    unlisted column that is not a number; without it, such a cell makes the column categorical.
+ *
+ * One pass, typing as it goes: a column is kept as numbers until a cell is not one.
+ * If numbers came first, their text is gone by then; such a column, when it ends up
+ * categorical (the rare case of a stray word in a numeric column), is read again
+ * (`rereadColumns`), for that column only.
  */
 import { describe } from '../../src/spec/encode.js';
 import { DataError } from './errors.js';
 import { fingerprintInto } from './fingerprint.js';
-import { type CategoricalColumn, type FeatureColumn, type NumericColumn, type Table, type TableOptions, isMissing, parseNumber } from './table.js';
+import { type FeatureColumn, type Table, type TableOptions, isMissing, parseNumber } from './table.js';
 
 /** A cell as a source gives it: text as written (CSV, Parquet text), a number (Parquet numbers; NaN missing), or null (missing). */
 export type Cell = string | number | null;
@@ -22,137 +28,216 @@ export type Cell = string | number | null;
 /** How rows are placed in messages: physical lines (CSV) or 1-based rows (Parquet). */
 export type PlaceNoun = 'line' | 'row';
 
-interface ColumnScan {
-  /** The first data row whose cell is present and not a number, and that cell. */
+type Role = 'target' | 'id' | 'categorical' | 'feature';
+
+interface ColumnState {
+  role: Role;
+  /** How cells are kept now: as numbers (NaN missing) or as text (null missing). */
+  mode: 'number' | 'text';
+  numbers: Float64Array | undefined;
+  texts: (string | null)[] | undefined;
+  /** Present cells read as numbers so far. */
+  present: number;
+  nonFinite: number;
+  /** The first row whose cell is present and not a number, and that cell. */
   firstText: { row: number; cell: string } | undefined;
+  /** A cell that is not a number came after numbers, whose text was not kept. */
+  lateText: boolean;
+  interned: Map<string, string>;
 }
 
 export class TableBuilder {
   private header: string[] = [];
   private headerPlace = 0;
-  private scans: ColumnScan[] = [];
+  private columns: ColumnState[] = [];
+  private roleError: DataError | undefined;
   private rows = 0;
-  private places: number[] = [];
-  private plan: Plan | undefined;
-  private filled = 0;
+  private places: Int32Array;
+  private fingerprints: Uint32Array;
+  private capacity: number;
 
+  /** `capacity`: the rows expected (more are taken, at the cost of a copy). */
   constructor(
     private readonly file: string,
     private readonly options: TableOptions,
     private readonly noun: PlaceNoun,
-  ) {}
+    capacity: number,
+  ) {
+    this.capacity = Math.max(1, capacity);
+    this.places = new Int32Array(this.capacity);
+    this.fingerprints = new Uint32Array(this.capacity * 4);
+  }
 
-  /** Pass 1, first call: the column names as written, and where they are (line 1, or row 0). */
+  /** The column names as written, and where they are (line 1, or row 0). */
   setHeader(names: readonly string[], place: number): void {
     this.header = names.map((name) => name.trim());
     this.headerPlace = place;
-    this.scans = names.map(() => ({ firstText: undefined }));
+    const roles = this.roles();
+    this.columns = roles.map((role) => ({
+      role,
+      mode: role === 'id' || role === 'categorical' ? 'text' : 'number',
+      numbers: undefined,
+      texts: undefined,
+      present: 0,
+      nonFinite: 0,
+      firstText: undefined,
+      lateText: false,
+      interned: new Map(),
+    }));
+    for (const column of this.columns) this.allocate(column, this.capacity);
   }
 
-  /** Pass 1: one data row, to learn which columns hold anything but numbers. */
-  scan(cells: readonly Cell[], place: number): void {
+  /** One data row: its cells, its line or row, and its fields as written for its fingerprint. */
+  add(cells: readonly Cell[], place: number, raw: string): void {
+    if (this.rows === this.capacity) this.grow();
     const row = this.rows++;
-    this.places.push(place);
+    this.places[row] = place;
+    fingerprintInto(raw, this.fingerprints, row * 4);
     // A row of another width is reported when the whole file has been read; until then it is read as far as it fits.
-    const width = Math.min(cells.length, this.scans.length);
+    const width = Math.min(cells.length, this.columns.length);
     for (let c = 0; c < width; c++) {
-      const scan = this.scans[c]!;
-      if (scan.firstText !== undefined) continue;
-      const value = cells[c];
-      if (typeof value !== 'string') continue;
-      const cell = value.trim();
-      if (!isMissing(cell) && parseNumber(cell) === undefined) scan.firstText = { row, cell };
-    }
-  }
-
-  /** Between the passes: checks the header and the values in the trainer's order, and lays out the columns. */
-  layOut(): void {
-    const { file, header, options } = this;
-    checkHeader(header, file, this.noun === 'line' ? this.headerPlace : undefined);
-    const where = (name: string, what: string): number => {
-      const index = header.indexOf(name);
-      if (index < 0) throw new DataError(`${what} ${JSON.stringify(name)} is not in the header (columns: ${header.join(', ')})`, { file });
-      return index;
-    };
-    const idIndex = options.id === undefined ? -1 : where(options.id, 'the id column');
-    const targetIndex = options.target !== undefined ? where(options.target, 'the target column') : idIndex === header.length - 1 ? header.length - 2 : header.length - 1;
-    if (targetIndex < 0 || targetIndex === idIndex) throw new DataError('the file has no column left for the target besides the id', { file });
-    const categorical = new Set(options.categorical ?? []);
-    for (const name of categorical) {
-      const index = where(name, 'the categorical column');
-      if (index === targetIndex) throw new DataError(`the target ${JSON.stringify(name)} cannot be categorical`, { file });
-      if (index === idIndex) throw new DataError(`${JSON.stringify(name)} is the id column, never a feature`, { file });
-    }
-    const notNumber = (index: number): never => {
-      const { row, cell } = this.scans[index]!.firstText!;
-      throw this.rowError(row, header[index]!, `expected a number, got ${describe(cell)}`);
-    };
-    if (this.scans[targetIndex]!.firstText !== undefined) notNumber(targetIndex);
-    const declared = options.categorical !== undefined;
-    const kinds = header.map((name, index): 'numeric' | 'categorical' | 'skip' => {
-      if (index === targetIndex || index === idIndex) return 'skip';
-      if (categorical.has(name)) return 'categorical';
-      if (this.scans[index]!.firstText === undefined) return 'numeric';
-      if (declared) notNumber(index);
-      return 'categorical';
-    });
-    const rows = this.rows;
-    this.plan = {
-      idIndex,
-      targetIndex,
-      kinds,
-      target: new Float64Array(rows),
-      id: idIndex < 0 ? undefined : new Array<string | null>(rows),
-      features: header.flatMap((name, index): FeatureColumn[] => {
-        if (kinds[index] === 'numeric') return [{ name, type: 'numeric', values: new Float64Array(rows), nonFinite: 0 }];
-        if (kinds[index] === 'categorical') return [{ name, type: 'categorical', values: new Array<string | null>(rows) }];
-        return [];
-      }),
-      interned: header.map(() => new Map<string, string>()),
-      fingerprints: new Uint32Array(rows * 4),
-    };
-  }
-
-  /** Pass 2: the same rows again, in the same order; `raw` is the row's fields as written, for its fingerprint. */
-  fill(cells: readonly Cell[], raw: string): void {
-    const plan = this.plan!;
-    const row = this.filled++;
-    fingerprintInto(raw, plan.fingerprints, row * 4);
-    let f = 0;
-    for (let c = 0; c < cells.length; c++) {
-      const kind = plan.kinds[c]!;
-      const value = cells[c]!;
-      if (c === plan.targetIndex) {
-        plan.target[row] = numberOf(value, true).value;
-      } else if (c === plan.idIndex) {
-        plan.id![row] = textOf(value, plan.interned[c]!, false);
-      } else if (kind === 'numeric') {
-        const column = plan.features[f++] as NumericColumn;
-        const { value: x, nonFinite } = numberOf(value, false);
-        column.values[row] = x;
-        if (nonFinite) column.nonFinite++;
-      } else if (kind === 'categorical') {
-        (plan.features[f++] as CategoricalColumn).values[row] = textOf(value, plan.interned[c]!, true);
+      const column = this.columns[c]!;
+      const cell = cells[c]!;
+      if (column.mode === 'text') {
+        column.texts![row] = textOf(cell, column.interned, column.role !== 'id');
+        continue;
+      }
+      const value = numberOf(cell);
+      if (value !== undefined) {
+        if (Number.isNaN(value)) { column.numbers![row] = value; continue; }
+        column.present++;
+        if (Number.isFinite(value) || column.role === 'target') column.numbers![row] = value;
+        else { column.numbers![row] = Number.NaN; column.nonFinite++; }
+        continue;
+      }
+      // Not a number.
+      column.firstText ??= { row, cell: (cell as string).trim() };
+      if (column.role === 'feature' && this.options.categorical === undefined && column.present === 0) {
+        // Nothing but missing cells so far: the column turns to text with nothing lost.
+        column.mode = 'text';
+        column.numbers = undefined;
+        this.allocate(column, this.capacity);
+        column.texts!.fill(null, 0, row);
+        column.texts![row] = textOf(cell, column.interned, true);
+      } else {
+        column.numbers![row] = Number.NaN;
+        column.lateText = true;
       }
     }
   }
 
+  /** Columns that ended up categorical after numbers: their text must be read again, with `reread`. */
+  rereadColumns(): number[] {
+    if (this.options.categorical !== undefined) return [];
+    return this.columns.flatMap((column, c) => (column.role === 'feature' && column.lateText ? [c] : []));
+  }
+
+  /** A second pass over the same rows, for `rereadColumns()` only. */
+  reread(cells: readonly Cell[], row: number, columns: readonly number[]): void {
+    for (const c of columns) {
+      const column = this.columns[c]!;
+      if (column.mode === 'number') {
+        column.mode = 'text';
+        column.numbers = undefined;
+        this.allocate(column, this.capacity);
+      }
+      column.texts![row] = textOf(cells[c] ?? null, column.interned, true);
+    }
+  }
+
+  /** The table, after the checks in the trainer's order. */
   finish(sha256: string): Table {
-    const plan = this.plan!;
-    if (this.filled !== this.rows) throw new Error(`the second pass gave ${this.filled} rows, the first ${this.rows}`);
-    const { header, file, noun } = this;
+    const { file, header } = this;
+    checkHeader(header, file, this.noun === 'line' ? this.headerPlace : undefined);
+    if (this.roleError !== undefined) throw this.roleError;
+    const targetIndex = this.columns.findIndex((c) => c.role === 'target');
+    const idIndex = this.columns.findIndex((c) => c.role === 'id');
+    const notNumber = (index: number): DataError => {
+      const { row, cell } = this.columns[index]!.firstText!;
+      return this.rowError(row, header[index]!, `expected a number, got ${describe(cell)}`);
+    };
+    if (this.columns[targetIndex]!.firstText !== undefined) throw notNumber(targetIndex);
+    const rows = this.rows;
+    const features: FeatureColumn[] = [];
+    this.columns.forEach((column, index) => {
+      const name = header[index]!;
+      if (column.role === 'target' || column.role === 'id') return;
+      if (column.role === 'feature' && column.firstText !== undefined && this.options.categorical !== undefined) throw notNumber(index);
+      if (column.mode === 'text') {
+        column.texts!.length = rows;
+        features.push({ name, type: 'categorical', values: column.texts! });
+      } else if (column.firstText === undefined) {
+        features.push({ name, type: 'numeric', values: fit(column.numbers!, rows), nonFinite: column.nonFinite });
+      } else {
+        throw new Error(`column ${name} became categorical after numbers and was not read again`);
+      }
+    });
+    const target = this.columns[targetIndex]!;
+    const id = idIndex < 0 ? undefined : this.columns[idIndex]!;
+    if (id !== undefined) id.texts!.length = rows;
     return {
       file,
       sha256,
       header,
-      rows: this.rows,
-      noun,
-      places: Int32Array.from(this.places),
-      fingerprints: plan.fingerprints,
-      target: { name: header[plan.targetIndex]!, values: plan.target },
-      id: plan.id === undefined ? undefined : { name: header[plan.idIndex]!, values: plan.id },
-      features: plan.features,
+      rows,
+      noun: this.noun,
+      places: fit(this.places, rows),
+      fingerprints: fit(this.fingerprints, rows * 4),
+      target: { name: header[targetIndex]!, values: fit(target.numbers!, rows) },
+      id: id === undefined ? undefined : { name: header[idIndex]!, values: id.texts! },
+      features,
     };
+  }
+
+  /** Each column's role from the header; a role that cannot be resolved is reported by `finish`, after the header's own problems. */
+  private roles(): Role[] {
+    const { header, options, file } = this;
+    const generic = (): Role[] => header.map((_, i) => (i === header.length - 1 ? 'target' : 'feature'));
+    try {
+      const where = (name: string, what: string): number => {
+        const index = header.indexOf(name);
+        if (index < 0) throw new DataError(`${what} ${JSON.stringify(name)} is not in the header (columns: ${header.join(', ')})`, { file });
+        return index;
+      };
+      const idIndex = options.id === undefined ? -1 : where(options.id, 'the id column');
+      const targetIndex = options.target !== undefined ? where(options.target, 'the target column') : idIndex === header.length - 1 ? header.length - 2 : header.length - 1;
+      if (targetIndex < 0 || targetIndex === idIndex) throw new DataError('the file has no column left for the target besides the id', { file });
+      const categorical = new Set(options.categorical ?? []);
+      for (const name of categorical) {
+        const index = where(name, 'the categorical column');
+        if (index === targetIndex) throw new DataError(`the target ${JSON.stringify(name)} cannot be categorical`, { file });
+        if (index === idIndex) throw new DataError(`${JSON.stringify(name)} is the id column, never a feature`, { file });
+      }
+      return header.map((name, i) => (i === targetIndex ? 'target' : i === idIndex ? 'id' : categorical.has(name) ? 'categorical' : 'feature'));
+    } catch (error) {
+      if (!(error instanceof DataError)) throw error;
+      this.roleError = error;
+      return generic();
+    }
+  }
+
+  private allocate(column: ColumnState, capacity: number): void {
+    if (column.mode === 'number') column.numbers = new Float64Array(capacity);
+    else column.texts = new Array<string | null>(capacity).fill(null);
+  }
+
+  private grow(): void {
+    const capacity = Math.ceil(this.capacity * 1.5) + 16;
+    const places = new Int32Array(capacity);
+    places.set(this.places);
+    this.places = places;
+    const fingerprints = new Uint32Array(capacity * 4);
+    fingerprints.set(this.fingerprints);
+    this.fingerprints = fingerprints;
+    for (const column of this.columns) {
+      if (column.numbers !== undefined) {
+        const numbers = new Float64Array(capacity);
+        numbers.set(column.numbers);
+        column.numbers = numbers;
+      }
+      if (column.texts !== undefined) column.texts.length = capacity;
+    }
+    this.capacity = capacity;
   }
 
   private rowError(row: number, column: string, detail: string): DataError {
@@ -162,38 +247,22 @@ export class TableBuilder {
   }
 }
 
-interface Plan {
-  idIndex: number;
-  targetIndex: number;
-  kinds: ('numeric' | 'categorical' | 'skip')[];
-  target: Float64Array;
-  id: (string | null)[] | undefined;
-  features: FeatureColumn[];
-  /** One string per distinct value of each column, shared by every row holding it. */
-  interned: Map<string, string>[];
-  fingerprints: Uint32Array;
+/** The first `length` values: a view when the rest is small, else a copy that lets the rest go. */
+function fit<T extends Float64Array | Int32Array | Uint32Array>(array: T, length: number): T {
+  if (array.length === length) return array;
+  return (array.length - length <= length / 64 ? array.subarray(0, length) : array.slice(0, length)) as T;
 }
 
-/**
- * A cell as a number: missing is NaN; a non-finite number stays ±Infinity when
- * `keepInfinite` (the target: cleaning counts those rows), else it is NaN and counted.
- * Pass 1 has checked that text cells are numbers.
- */
-function numberOf(cell: Cell, keepInfinite: boolean): { value: number; nonFinite: boolean } {
-  let value: number;
-  if (cell === null) return { value: Number.NaN, nonFinite: false };
-  if (typeof cell === 'number') {
-    value = cell;
-  } else {
-    const text = cell.trim();
-    if (isMissing(text)) return { value: Number.NaN, nonFinite: false };
-    value = parseNumber(text)!;
-  }
-  if (Number.isNaN(value) || Number.isFinite(value) || keepInfinite) return { value, nonFinite: false };
-  return { value: Number.NaN, nonFinite: true };
+/** A cell as a number (NaN when missing, ±Infinity kept), or undefined when it is text that is not a number. */
+function numberOf(cell: Cell): number | undefined {
+  if (cell === null) return Number.NaN;
+  if (typeof cell === 'number') return cell;
+  const text = cell.trim();
+  if (isMissing(text)) return Number.NaN;
+  return parseNumber(text);
 }
 
-/** A cell as text, trimmed, or null when missing; interned. A number is written as JavaScript writes it. */
+/** A cell as text, trimmed, or null when missing; interned when `share`. A number is written as JavaScript writes it. */
 function textOf(cell: Cell, interned: Map<string, string>, share: boolean): string | null {
   if (cell === null || (typeof cell === 'number' && Number.isNaN(cell))) return null;
   const text = typeof cell === 'number' ? String(cell) : cell.trim();

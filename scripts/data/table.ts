@@ -17,7 +17,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type CsvRecord, parseCsv } from './csv.js';
-import { forEachCsvRecord } from './csv-stream.js';
+import { countCsvRecords, forEachCsvRecord } from './csv-stream.js';
 import { DataError } from './errors.js';
 import { type PlaceNoun, TableBuilder } from './table-builder.js';
 
@@ -124,19 +124,21 @@ export function readCsvFile(file: string): { records: CsvRecord[]; sha256: strin
  * and column of the first problem, as ./table-builder.ts orders them.
  */
 export function readTable(file: string, options: TableOptions = {}): Table {
-  const builder = new TableBuilder(file, options, 'line');
+  const builder = new TableBuilder(file, options, 'line', countCsvRecords(file) - 1);
   let header = true;
-  forEachCsvRecord(file, ({ fields, line }) => {
+  const { sha256 } = forEachCsvRecord(file, ({ fields, line }) => {
     if (header) builder.setHeader(fields, line);
-    else builder.scan(fields, line);
+    else builder.add(fields, line, JSON.stringify(fields));
     header = false;
   });
-  builder.layOut();
-  header = true;
-  const { sha256 } = forEachCsvRecord(file, ({ fields }) => {
-    if (!header) builder.fill(fields, JSON.stringify(fields));
-    header = false;
-  });
+  const columns = builder.rereadColumns();
+  if (columns.length > 0) {
+    let row = -1;
+    forEachCsvRecord(file, ({ fields }) => {
+      if (row >= 0) builder.reread(fields, row, columns);
+      row++;
+    });
+  }
   return builder.finish(sha256);
 }
 

@@ -41,6 +41,24 @@ describe('the streaming reader against the whole-file reader it replaced', () =>
     expect(preparedDigest(prepareData({ data, categorical: ['channel', 'country', 'customer_id'] }))).toBe('57f9c8da3b500288c07c886cea5dae07696f26dcc8e4d1f2fb0a97ee78e1fd4a');
   });
 
+  it('prepares a table whose columns turn categorical late (a word after 2,500 numbers), or after missing cells, with infinities, to the same digest', () => {
+    const lines = ['id,score,code,late,spend,ltv'];
+    for (let i = 0; i < 3000; i++) {
+      const score = i % 97 === 0 ? 'inf' : i % 13 === 0 ? 'NA' : (i % 50 / 4).toFixed(2);
+      const code = i < 700 ? '' : `${i % 7 === 0 ? 'x' : ''}${i % 11}`;
+      const late = i === 2500 ? 'oops' : i % 9 === 0 ? ' ' : (i % 6).toFixed(1);
+      const spend = i % 17 === 0 ? '' : String(10 + (i % 40));
+      const ltv = i % 3 === 0 ? '0' : String(i % 23);
+      lines.push(`c${i % 2900},${score},${code},${late},${spend},${ltv}`);
+    }
+    const data = join(dir, 'late-text.csv');
+    writeFileSync(data, `${lines.join('\n')}\n`);
+    const prepared = prepareData({ data, id: 'id' });
+    // "late" was read again for its text: its levels are the cells as written ("5.0"), not numbers.
+    expect(prepared.spec.features.find((f) => f.name === 'late')).toMatchObject({ type: 'categorical', levels: expect.arrayContaining(['5.0', '4.0']) });
+    expect(preparedDigest(prepared)).toBe('8ef743ada267f8ef4a29e3ad495ffb6e243351c389105762bf9029119ba49f19');
+  });
+
   it.skipIf(!shared)('prepares cdnow_39w and online_retail with their split files to the same digests', () => {
     const cdnow = prepareData({ data: join(features, 'cdnow_39w.csv'), split: join(features, 'cdnow_39w.split.csv'), unit: 'USD' });
     expect(preparedDigest(cdnow)).toBe('2ca00cb92e5eef0bdbdc29da2382f37120046d0f617e34aff62ee3884ee41c90');
