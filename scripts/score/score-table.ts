@@ -14,9 +14,9 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
-import { type DuckDBConnection, DuckDBInstance, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBResult } from '@duckdb/node-api';
 import { Encoder } from '../../src/spec/encode.js';
-import type { AnswerBatch } from './answer-batch.js';
+import { Batches } from './batches.js';
 import { ChunkEncoder, type RowProblem } from './encode-chunk.js';
 import { type EnginePool, openEnginePool } from './engine-pool.js';
 import { type TableFormat, openInputTable, readError, tableFormat } from './input-table.js';
@@ -108,30 +108,10 @@ export async function scoreTable(options: ScoreOptions, hooks: ScoreHooks = {}):
     const output = await ScoredOutput.open(writer, workDir, columns);
     const chunks = new ChunkEncoder(encoder, manifest.spec.features, input.kinds, options.id !== undefined);
 
-    // Batches handed to the engine and not yet written, oldest first: written in input order.
-    const inFlight: { answers: Promise<AnswerBatch>; ids: DuckDBValue[]; count: number }[] = [];
-    const maxInFlight = 2 * Math.max(1, threads);
-    const writeOldest = async (): Promise<void> => {
-      const { answers, ids, count } = inFlight.shift()!;
-      const { values, tiers } = await answers;
-      output.append([...(options.id === undefined ? [] : [ids]), ...values, ...(tiers === undefined ? [] : [tiers])], count);
-    };
-    let rows = new Float32Array(batchRows * width);
-    let ids: DuckDBValue[] = [];
-    let inBatch = 0;
+    const batches = new Batches(engines, batchRows, width, 2 * Math.max(1, threads), ({ values, tiers }, ids, count) =>
+      output.append([...(options.id === undefined ? [] : [ids]), ...values, ...(tiers === undefined ? [] : [tiers])], count));
     let read = 0;
     let nonFinite = 0;
-    const submit = async (): Promise<void> => {
-      if (inBatch === 0) return;
-      const answers = engines!.run(rows, inBatch);
-      // Awaited in order by writeOldest; a run that stops early must not leave a rejection unhandled.
-      answers.catch(() => {});
-      inFlight.push({ answers, ids, count: inBatch });
-      rows = new Float32Array(batchRows * width);
-      ids = [];
-      inBatch = 0;
-      while (inFlight.length >= maxInFlight) await writeOldest();
-    };
     const reject = async (problems: readonly RowProblem[]): Promise<void> => {
       for (const problem of problems) {
         if (rejects === undefined) throw await places!.error(problem);
@@ -141,10 +121,10 @@ export async function scoreTable(options: ScoreOptions, hooks: ScoreHooks = {}):
 
     const result = await input.scan(reader);
     for (let chunk = await fetch(result, input.file); chunk !== null; chunk = await fetch(result, input.file)) {
-      if (inBatch + chunk.rowCount > batchRows) await submit();
-      const encoded = chunks.encode(chunk, read, rows, inBatch, ids);
+      await batches.makeRoom(chunk.rowCount);
+      const encoded = chunks.encode(chunk, read, batches.rows, batches.count, batches.ids);
       read += chunk.rowCount;
-      inBatch += encoded.kept;
+      batches.count += encoded.kept;
       nonFinite += encoded.nonFinite;
       if (encoded.problems.length > 0) await reject(encoded.problems);
       hooks.onProgress?.({
@@ -154,8 +134,7 @@ export async function scoreTable(options: ScoreOptions, hooks: ScoreHooks = {}):
         fraction: input.rows !== undefined ? read / Math.max(1, input.rows) : duckdbFraction(reader.progress.percentage),
       });
     }
-    await submit();
-    while (inFlight.length > 0) await writeOldest();
+    await batches.drain();
 
     const summary: ScoreSummary = {
       scored: output.rows,
