@@ -17,6 +17,7 @@ import { type SplitRows, applySplitFile, randomSplit, readSplitFile } from './sp
 import { type FeatureColumn, type Table, readTable } from './table.js';
 import { applyTransforms } from './transform.js';
 import { DEFAULT_SEED } from '../math/rng.js';
+import { printable } from '../cli/printable.js';
 
 export interface PrepareOptions {
   /** CSV file, one row per customer, with a header. */
@@ -149,7 +150,7 @@ export function prepareData(options: PrepareOptions): PreparedData {
   for (const column of table.features) {
     if (column.type === 'numeric' && column.nonFinite > 0) {
       nonFiniteByColumn[column.name] = column.nonFinite;
-      warnings.push(`column ${JSON.stringify(column.name)} has ${column.nonFinite} non-finite values, read as missing`);
+      warnings.push(`column ${printable(column.name)} has ${column.nonFinite} non-finite values, read as missing`);
     }
   }
   const { kept: columns, dropped } = findDegenerateColumns(table.features, split.train);
@@ -162,7 +163,7 @@ export function prepareData(options: PrepareOptions): PreparedData {
     categories[name] = { distinct: vocab.distinct, kept: vocab.levels.length - 2, otherRows: vocab.otherRows };
     if (vocab.distinct > o.maxLevels && vocab.distinct >= 0.5 * split.train.length) {
       warnings.push(
-        `column ${JSON.stringify(name)} has ${vocab.distinct} distinct values in ${split.train.length} training rows; ` +
+        `column ${printable(name)} has ${vocab.distinct} distinct values in ${split.train.length} training rows; ` +
           'if it identifies customers, name it as the id column',
       );
     }
@@ -172,7 +173,7 @@ export function prepareData(options: PrepareOptions): PreparedData {
   const trainRaw = encodeRows(encoder, table, columns, split.train);
   const fitted = fitTransforms(layout, trainRaw, split.train.length, o.clipQuantiles);
   for (const name of fitted.collapsed) {
-    warnings.push(`column ${JSON.stringify(name)} is constant after clipping to its training quantiles; it carries no information`);
+    warnings.push(`column ${printable(name)} is constant after clipping to its training quantiles; it carries no information`);
   }
   const spec: FeatureSpec = {
     format: SPEC_FORMAT,

@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { describe } from '../../src/spec/encode.js';
 import { type CsvRecord, parseCsv } from './csv.js';
 import { DataError } from './errors.js';
+import { printable, printableList } from '../cli/printable.js';
 
 /** A numeric feature: NaN marks a missing (or non-finite) value. */
 export interface NumericColumn {
@@ -117,7 +118,7 @@ export function readTable(file: string, options: TableOptions = {}): Table {
   checkHeader(header, file, headerRecord.line);
   const where = (name: string, what: string): number => {
     const index = header.indexOf(name);
-    if (index < 0) throw new DataError(`${what} ${JSON.stringify(name)} is not in the header (columns: ${header.join(', ')})`, { file });
+    if (index < 0) throw new DataError(`${what} ${printable(name)} is not in the header (columns: ${printableList(header)})`, { file });
     return index;
   };
 
@@ -134,8 +135,8 @@ export function readTable(file: string, options: TableOptions = {}): Table {
   const categorical = new Set(options.categorical ?? []);
   for (const name of categorical) {
     const index = where(name, 'the categorical column');
-    if (index === targetIndex) throw new DataError(`the target ${JSON.stringify(name)} cannot be categorical`, { file });
-    if (index === idIndex) throw new DataError(`${JSON.stringify(name)} is the id column, never a feature`, { file });
+    if (index === targetIndex) throw new DataError(`the target ${printable(name)} cannot be categorical`, { file });
+    if (index === idIndex) throw new DataError(`${printable(name)} is the id column, never a feature`, { file });
   }
 
   const dataRecords = records.slice(1);
@@ -173,7 +174,7 @@ function checkHeader(header: string[], file: string, line: number): void {
     if (name === '') throw new DataError(`column ${index + 1} of the header has no name`, { file, line });
     const earlier = seen.get(name);
     if (earlier !== undefined) {
-      throw new DataError(`column ${JSON.stringify(name)} appears twice (columns ${earlier + 1} and ${index + 1})`, { file, line });
+      throw new DataError(`column ${printable(name)} appears twice (columns ${earlier + 1} and ${index + 1})`, { file, line });
     }
     seen.set(name, index);
   });

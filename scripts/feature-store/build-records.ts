@@ -15,6 +15,7 @@ import { isMissing, parseNumber } from '../data/table.js';
 import { type StoredFeatures, type StoredValue, featureKey, invalidId } from '../../src/feature-store/stored-record.js';
 import { Encoder } from '../../src/spec/encode.js';
 import type { ModelManifest } from '../../src/spec/manifest.js';
+import { printable, printableList } from '../cli/printable.js';
 
 export interface KvPair {
   key: string;
@@ -42,7 +43,7 @@ export function buildRecords(records: readonly CsvRecord[], idColumn: string, ma
   const [header, ...rows] = records;
   if (header === undefined) throw new DataError('the file is empty', { file });
   const idIndex = header.fields.indexOf(idColumn);
-  if (idIndex < 0) throw new DataError(`no id column ${JSON.stringify(idColumn)}; the columns are ${header.fields.join(', ')}`, { file, line: header.line });
+  if (idIndex < 0) throw new DataError(`no id column ${printable(idColumn)}; the columns are ${printableList(header.fields)}`, { file, line: header.line });
   const byName = new Map(manifest.spec.features.map((f) => [f.name, f]));
   const featureColumns = header.fields.filter((name, i) => i !== idIndex && byName.has(name));
   const ignoredColumns = header.fields.filter((name, i) => i !== idIndex && !byName.has(name));

@@ -11,6 +11,7 @@ import { DataError, plural } from '../data/errors.js';
 import type { FeaturesConfig } from './config.js';
 import { readCsvHeader } from './header.js';
 import { ident, literal } from './sql.js';
+import { printable, printableList } from '../cli/printable.js';
 
 export interface LoadReport {
   /** Data lines in the file. */
@@ -139,8 +140,8 @@ async function checkColumns(db: DuckDBConnection, config: FeaturesConfig): Promi
   ].filter((pair): pair is [string, string] => pair[1] !== undefined);
   const missing = wanted.filter(([, name]) => !present.includes(name));
   if (missing.length > 0) {
-    const list = missing.map(([option, name]) => `"${name}" (${option})`).join(', ');
-    const shown = present.filter((name) => name !== '__line').map((name) => `"${name}"`).join(', ');
+    const list = missing.map(([option, name]) => `${printable(name)} (${option})`).join(', ');
+    const shown = printableList(present.filter((name) => name !== '__line'));
     throw new DataError(`missing column${missing.length > 1 ? 's' : ''} ${list}; the file has ${shown}`, { file: config.transactions });
   }
   return types;

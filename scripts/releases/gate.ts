@@ -5,6 +5,7 @@
  */
 import type { FeatureSpec } from '../../src/spec/feature-spec.js';
 import type { Scores } from './evaluate.js';
+import { printable, printableList } from '../cli/printable.js';
 
 /**
  * Tolerances: normalised Gini may drop by at most 0.01, decile MAPE rise by at most
@@ -24,19 +25,20 @@ export function specChanges(current: FeatureSpec, candidate: FeatureSpec): strin
   const byName = new Map(candidate.features.map((f) => [f.name, f]));
   for (const feature of current.features) {
     const next = byName.get(feature.name);
-    if (next === undefined) changes.push(`feature ${feature.name} removed (requests sending it would be refused)`);
-    else if (next.type !== feature.type) changes.push(`feature ${feature.name} changed type ${feature.type} → ${next.type}`);
-    else if (feature.optional && !next.optional) changes.push(`feature ${feature.name} became required`);
+    const name = printable(feature.name);
+    if (next === undefined) changes.push(`feature ${name} removed (requests sending it would be refused)`);
+    else if (next.type !== feature.type) changes.push(`feature ${name} changed type ${feature.type} → ${next.type}`);
+    else if (feature.optional && !next.optional) changes.push(`feature ${name} became required`);
   }
   const known = new Set(current.features.map((f) => f.name));
   for (const feature of candidate.features) {
-    if (!known.has(feature.name) && !feature.optional) changes.push(`new required feature ${feature.name}`);
+    if (!known.has(feature.name) && !feature.optional) changes.push(`new required feature ${printable(feature.name)}`);
   }
   if (current.io.input !== candidate.io.input || current.io.outputs.join() !== candidate.io.outputs.join()) {
-    changes.push(`graph I/O changed: ${current.io.input}→[${current.io.outputs.join(', ')}] became ${candidate.io.input}→[${candidate.io.outputs.join(', ')}]`);
+    changes.push(`graph I/O changed: ${printable(current.io.input)}→[${printableList(current.io.outputs)}] became ${printable(candidate.io.input)}→[${printableList(candidate.io.outputs)}]`);
   }
   if (current.target.name !== candidate.target.name || current.target.unit !== candidate.target.unit) {
-    changes.push(`target changed: ${current.target.name} (${current.target.unit}) → ${candidate.target.name} (${candidate.target.unit})`);
+    changes.push(`target changed: ${printable(current.target.name)} (${printable(current.target.unit)}) → ${printable(candidate.target.name)} (${printable(candidate.target.unit)})`);
   }
   return changes;
 }

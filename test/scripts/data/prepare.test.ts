@@ -270,9 +270,9 @@ describe('prepareData errors', () => {
   });
 
   it('names an absent target, id or categorical column', () => {
-    expect(failure({ data: ok, target: 'ltv_39w' }).message).toMatch(/: the target column "ltv_39w" is not in the header \(columns: recency, spend, ltv\)$/);
+    expect(failure({ data: ok, target: 'ltv_39w' }).message).toMatch(/: the target column "ltv_39w" is not in the header \(columns: "recency", "spend", "ltv"\)$/);
     expect(failure({ data: ok, id: 'customer' }).message).toMatch(/the id column "customer" is not in the header/);
-    expect(failure({ data: ok, categorical: ['country'] }).message).toMatch(/: the categorical column "country" is not in the header \(columns: recency, spend, ltv\)$/);
+    expect(failure({ data: ok, categorical: ['country'] }).message).toMatch(/: the categorical column "country" is not in the header \(columns: "recency", "spend", "ltv"\)$/);
   });
 
   it('rejects a non-numeric target with its line', () => {

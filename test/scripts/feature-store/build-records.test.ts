@@ -57,7 +57,7 @@ describe('buildRecords', () => {
 
   it('names the columns when the id column is missing', () => {
     expect(() => buildRecords(parseCsv(csv([{ id: 'a' }]), { file: 'f.csv' }), 'customer_id', manifest, 'now', 'f.csv')).toThrow(
-      /f\.csv: line 1: no id column "customer_id"; the columns are cid, /,
+      /f\.csv: line 1: no id column "customer_id"; the columns are "cid", /,
     );
   });
 });
