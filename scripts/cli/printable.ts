@@ -19,3 +19,8 @@ export function printable(name: string): string {
 export function printableList(names: readonly string[]): string {
   return names.map(printable).join(', ');
 }
+
+/** A value from a user's file (a cell) as the CLIs print it: `printable`, cut to `max` characters with `…`. */
+export function printableValue(value: string, max = 40): string {
+  return printable(value.length > max ? `${value.slice(0, max)}…` : value);
+}
