@@ -43,8 +43,26 @@ export function specChanges(current: FeatureSpec, candidate: FeatureSpec): strin
   return changes;
 }
 
-export function gate(current: Scores, candidate: Scores, changes: readonly string[], allowSpecChange: boolean): GateResult {
+/**
+ * Accepts the candidate or says why not. A comparison with NaN is false, so a candidate
+ * whose scores or training metrics are not finite numbers would pass every tolerance:
+ * it is refused first, by name. (`candidateMetrics`: ltv.json's `metrics`, where a NaN
+ * was written as null.) The served model's scores may be anything: a broken served
+ * model is no reason to keep it.
+ */
+export function gate(
+  current: Scores,
+  candidate: Scores,
+  changes: readonly string[],
+  allowSpecChange: boolean,
+  candidateMetrics: Readonly<Record<string, unknown>> = {},
+): GateResult {
   const reasons: string[] = [];
+  const notFinite = (entries: [string, unknown][]) => entries.filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value)).map(([name, value]) => `${printable(name)} ${String(value)}`);
+  const badScores = notFinite(Object.entries(candidate));
+  if (badScores.length > 0) reasons.push(`the candidate's scores on the evaluation rows are not finite numbers (${badScores.join(', ')})`);
+  const badMetrics = notFinite(Object.entries(candidateMetrics));
+  if (badMetrics.length > 0) reasons.push(`the candidate's test metrics in ltv.json are not finite numbers (${badMetrics.join(', ')})`);
   const giniDrop = current.normalisedGini - candidate.normalisedGini;
   if (giniDrop > TOLERANCE.normalisedGini) {
     reasons.push(`normalised Gini drops by ${giniDrop.toFixed(4)} (tolerance ${TOLERANCE.normalisedGini})`);
