@@ -71,6 +71,9 @@ function main(argv: string[]): void {
     console.log(`  rejected: ${values.features}: line ${r.line}${r.field === undefined ? '' : `, field ${printable(r.field)}`}${r.id === undefined ? '' : ` (id ${printable(r.id)})`}: ${r.message}`);
   }
   if (built.rejected.length > LISTED) console.log(`  … and ${built.rejected.length - LISTED} more rejections`);
+  if (built.spacedIds > 0) {
+    console.log(`  note: ${plural(built.spacedIds, 'id')} begin or end with white space; ids are stored exactly as written, so score them with the same spaces`);
+  }
   const rejectedRows = new Set(built.rejected.map((r) => r.line)).size;
 
   if (!values['dry-run'] && built.pairs.length > 0) {

@@ -62,6 +62,15 @@ describe('buildRecords', () => {
   });
 });
 
+describe('buildRecords ids', () => {
+  it('stores an id exactly as written, never trimmed, and counts those with white space at an end', () => {
+    const built = buildRecords(parseCsv(csv([{ id: '  spaced  ' }, { id: 'spaced' }, { id: '\tC7' }, { id: '   ' }])), 'cid', manifest, 'now');
+    expect(built.pairs.map((p) => p.key)).toEqual(['customer:  spaced  ', 'customer:spaced', 'customer:\tC7']);
+    expect(built.spacedIds).toBe(2);
+    expect(built.rejected).toEqual([{ line: 5, id: '   ', field: 'cid', message: 'expected a non-empty id' }]);
+  });
+});
+
 describe('npm run publish-store (dry run)', () => {
   it('lists rejected rows with file, line and field, counts, and exits 1', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'ltv-publish-')), 'f.csv');
