@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type CsvRecord, parseCsv } from './csv.js';
 import { DataError } from './errors.js';
+import { unescapeFormulaCell } from './formula-cells.js';
 
 /** Largest magnitude a float32 holds: the model predicts in float32, so no target may be larger. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -95,7 +96,7 @@ export function parseNumber(cell: string): number | undefined {
   return NON_DECIMAL.test(cell) ? undefined : value;
 }
 
-/** Reads a CSV file whole: bytes, their SHA-256 and the parsed records. */
+/** Reads a CSV file whole: bytes, their SHA-256 and the parsed records, formula escapes undone. */
 export function readCsvFile(file: string): { records: CsvRecord[]; sha256: string } {
   let bytes: Buffer;
   try {
@@ -109,6 +110,10 @@ export function readCsvFile(file: string): { records: CsvRecord[]; sha256: strin
   const text = decodeUtf8(bytes, file);
   checkLineEnds(text, file);
   const records = parseCsv(text, { file });
+  // Cells the tools escaped against spreadsheet formulas read back as they were (./formula-cells.ts).
+  for (const { fields } of records) {
+    for (let i = 0; i < fields.length; i++) if (fields[i]!.charCodeAt(0) === 0x27) fields[i] = unescapeFormulaCell(fields[i]!);
+  }
   if (records.length === 0) throw new DataError('the file is empty', { file });
   if (records.length === 1) throw new DataError('the file has a header but no data rows', { file });
   return { records, sha256 };
