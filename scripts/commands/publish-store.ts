@@ -72,7 +72,8 @@ function main(argv: string[]): void {
   }
   if (built.rejected.length > LISTED) console.log(`  … and ${built.rejected.length - LISTED} more rejections`);
   if (built.spacedIds > 0) {
-    console.log(`  note: ${plural(built.spacedIds, 'id')} begin or end with white space; ids are stored exactly as written, so score them with the same spaces`);
+    const ids = built.spacedIds === 1 ? '1 id begins or ends' : `${built.spacedIds} ids begin or end`;
+    console.log(`  note: ${ids} with white space; ids are stored exactly as written, so score them with the same spaces`);
   }
   const rejectedRows = new Set(built.rejected.map((r) => r.line)).size;
 
