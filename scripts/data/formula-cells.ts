@@ -5,7 +5,7 @@
  * with a leading `'`, which spreadsheets read as "this is text" and do not show;
  * numbers (`-3.5`, `+1e3`) are left alone, they are harmless and must stay numbers.
  *
- * The tools read their own files back (the trainer, publish-features, promote), so the
+ * The tools read their own files back (the trainer, publish-store, promote), so the
  * escape is undone on reading: a cell that begins with `'` and then one of those
  * characters loses one `'`. A text cell that already begins with quote marks followed
  * by a trigger gets one more on writing, so reading gives back exactly what was written.

@@ -33,7 +33,7 @@ describe('the CLIs print column names escaped', () => {
   const cli = (script: string, args: string[]) =>
     run('npx', ['tsx', script, ...args]).then(() => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
 
-  it('npm run train and npm run features, naming the columns of a file with a hostile header', async () => {
+  it('npm run train and npm run table-from-log, naming the columns of a file with a hostile header', async () => {
     const data = join(dir, 'customers.csv');
     writeFileSync(data, `x,${HOSTILE},ltv\n${Array.from({ length: 12 }, (_, i) => `${i},a,${i}`).join('\n')}\n`);
     const log = join(dir, 'log.csv');

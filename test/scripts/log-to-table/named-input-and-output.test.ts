@@ -1,8 +1,8 @@
 /**
- * What `npm run features` reads and writes: the one transactions file named (a glob
+ * What `npm run table-from-log` reads and writes: the one transactions file named (a glob
  * only with --transactions-glob), output column names that cannot clash, an --out in
  * a directory that exists, and cells escaped against spreadsheet formulas that the
- * trainer and publish-features read back exactly.
+ * trainer and publish-store read back exactly.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
