@@ -1,7 +1,10 @@
 /**
  * A CSV file read in chunks, record by record, with the rules and the messages of
- * ./csv.ts's parseCsv over the whole file: the same records, the same physical
- * lines, the same first error. Memory holds one chunk, not the file.
+ * ./table.ts's readCsvFile (./csv.ts's parseCsv over the whole file): the same
+ * records, the same physical lines, formula escapes undone (./formula-cells.ts),
+ * the same first error (text that is not UTF-8, named by its line, before anything
+ * else; then CR-only line ends; then the first malformed record). Memory holds one
+ * chunk, not the file.
  *
  * How: the bytes are decoded as UTF-8 in chunks; the text is cut after the last line
  * feed outside quotes (a record boundary), and each piece goes through parseCsv with
@@ -14,6 +17,10 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { type CsvRecord, parseCsv } from './csv.js';
 import { DataError, plural } from './errors.js';
+import { unescapeFormulaCell } from './formula-cells.js';
+
+export const NOT_UTF8 = 'this line is not UTF-8 text; save the file as UTF-8 (it may be Latin-1 or Windows-1252)';
+export const CR_ONLY = 'the lines end in CR alone (classic Mac OS line ends); save the file with LF or CRLF line ends';
 
 /** Bytes read at a time (tests pass a few, to cut records and characters anywhere). */
 const CHUNK_BYTES = 4 << 20;
@@ -48,17 +55,26 @@ export function forEachCsvRecord(file: string, onRecord: (record: CsvRecord) => 
   let records = 0;
   let width = -1;
   let wrongCount: DataError | undefined;
+  let sawLineFeed = false;
 
   const parse = (text: string, last: boolean): void => {
+    // No line feed anywhere yet, so this is the whole text so far: CR-only line ends are said as such.
+    if (!sawLineFeed) {
+      const cr = text.indexOf('\r');
+      if (cr >= 0 && cr < text.trimEnd().length) throw notUtf8Later(fd, decoder, file) ?? new DataError(CR_ONLY, { file, line: 1 });
+    }
     let parsed: CsvRecord[];
     try {
       parsed = parseCsv(text, { file, checkFieldCount: false });
     } catch (error) {
-      if (error instanceof DataError && error.line !== undefined) throw new DataError(error.detail, { file, line: error.line + lineBase, column: error.column });
-      throw error;
+      if (!(error instanceof DataError)) throw error;
+      // As when the whole file was decoded first: text further on that is not UTF-8 is the first problem.
+      throw notUtf8Later(fd, decoder, file) ?? (error.line === undefined ? error : new DataError(error.detail, { file, line: error.line + lineBase, column: error.column }));
     }
     for (const record of parsed) {
       record.line += lineBase;
+      const { fields } = record;
+      for (let i = 0; i < fields.length; i++) if (fields[i]!.charCodeAt(0) === 0x27) fields[i] = unescapeFormulaCell(fields[i]!);
       if (width < 0) width = record.fields.length;
       else if (record.fields.length !== width && wrongCount === undefined) {
         wrongCount = new DataError(`the record has ${plural(record.fields.length, 'field')}, but the header has ${width}`, { file, line: record.line });
@@ -76,10 +92,11 @@ export function forEachCsvRecord(file: string, onRecord: (record: CsvRecord) => 
       try {
         text = decoder.decode(buffer.subarray(0, read), { stream: read > 0 });
       } catch {
-        throw new DataError('the file is not UTF-8 text', { file });
+        throw new DataError(NOT_UTF8, { file, line: firstNonUtf8Line(file) });
       }
       hash.update(buffer.subarray(0, read));
       pending += text;
+      if (!sawLineFeed && text.includes('\n')) sawLineFeed = true;
       if (read === 0) break;
       // Find the last line feed outside quotes in the text not yet scanned.
       for (let i = scanned; i < pending.length; i++) {
@@ -152,6 +169,51 @@ function openFile(file: string): number {
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : `cannot read it (${code ?? 'unknown error'})`;
     throw new DataError(reason, { file });
+  }
+}
+
+/**
+ * When the bytes not yet read are not UTF-8 (or end inside a character), the error
+ * naming the first line that is not; else undefined. Reads from where `fd` stands.
+ */
+function notUtf8Later(fd: number, decoder: { decode(input: Uint8Array, options?: { stream?: boolean }): string }, file: string): DataError | undefined {
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  try {
+    for (let read = readSync(fd, buffer, 0, CHUNK_BYTES, null); ; read = readSync(fd, buffer, 0, CHUNK_BYTES, null)) {
+      decoder.decode(buffer.subarray(0, read), { stream: read > 0 });
+      if (read === 0) return undefined;
+    }
+  } catch {
+    return new DataError(NOT_UTF8, { file, line: firstNonUtf8Line(file) });
+  }
+}
+
+/** The first line of `file` that is not UTF-8 (a line feed is never part of a multi-byte sequence, so lines decode alone). */
+export function firstNonUtf8Line(file: string): number {
+  const fd = openSync(file, 'r');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+  let line = 1;
+  let carry = Buffer.alloc(0);
+  try {
+    for (let read = readSync(fd, buffer, 0, CHUNK_BYTES, null); ; read = readSync(fd, buffer, 0, CHUNK_BYTES, null)) {
+      const bytes = Buffer.concat([carry, buffer.subarray(0, read)]);
+      let start = 0;
+      for (let end = bytes.indexOf(0x0a, start); end >= 0 || read === 0; end = bytes.indexOf(0x0a, start)) {
+        const stop = end < 0 ? bytes.length : end;
+        try {
+          decoder.decode(bytes.subarray(start, stop));
+        } catch {
+          return line;
+        }
+        if (end < 0) return line;
+        start = stop + 1;
+        line++;
+      }
+      carry = bytes.subarray(start);
+    }
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -8,7 +8,7 @@
  * every row has been read (a malformed record further on is reported first, as when
  * the file was parsed whole):
  * 1. the header: unnamed or repeated columns; the id, target and categorical columns named;
- * 2. the target: the first cell that is not a number;
+ * 2. the target: the first cell that is not a number, then the first beyond float32;
  * 3. the features, in header order: with `categorical` given, the first cell of an
  *    unlisted column that is not a number; without it, such a cell makes the column categorical.
  *
@@ -17,7 +17,7 @@
  * categorical (the rare case of a stray word in a numeric column), is read again
  * (`rereadColumns`), for that column only.
  */
-import { describe } from '../../src/spec/encode.js';
+import { printable, printableList, printableValue } from '../cli/printable.js';
 import { DataError } from './errors.js';
 import { fingerprintInto } from './fingerprint.js';
 import { type FeatureColumn, type Table, type TableOptions, isMissing, parseNumber } from './table.js';
@@ -28,6 +28,9 @@ export type Cell = string | number | null;
 /** How rows are placed in messages: physical lines (CSV) or 1-based rows (Parquet). */
 export type PlaceNoun = 'line' | 'row';
 
+/** Largest magnitude a float32 holds: the model predicts in float32, so no target may be larger. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 type Role = 'target' | 'id' | 'categorical' | 'feature';
 
 interface ColumnState {
@@ -36,13 +39,15 @@ interface ColumnState {
   mode: 'number' | 'text';
   numbers: Float64Array | undefined;
   texts: (string | null)[] | undefined;
-  /** Present cells read as numbers so far. */
+  /** Present cells that are numbers, so far (also in a column kept as text, for the warning about it). */
   present: number;
   nonFinite: number;
   /** The first row whose cell is present and not a number, and that cell. */
   firstText: { row: number; cell: string } | undefined;
   /** A cell that is not a number came after numbers, whose text was not kept. */
   lateText: boolean;
+  /** The target's first finite value beyond float32, and its cell. */
+  beyondFloat32: { row: number; cell: string } | undefined;
   interned: Map<string, string>;
 }
 
@@ -82,6 +87,7 @@ export class TableBuilder {
       nonFinite: 0,
       firstText: undefined,
       lateText: false,
+      beyondFloat32: undefined,
       interned: new Map(),
     }));
     for (const column of this.columns) this.allocate(column, this.capacity);
@@ -99,7 +105,10 @@ export class TableBuilder {
       const column = this.columns[c]!;
       const cell = cells[c]!;
       if (column.mode === 'text') {
-        column.texts![row] = textOf(cell, column.interned, column.role !== 'id');
+        const text = textOf(cell, column.interned, column.role !== 'id');
+        column.texts![row] = text;
+        // An inferred categorical column counts its numbers, for the warning that says what made it categorical.
+        if (column.role === 'feature' && text !== null && (typeof cell === 'number' || parseNumber(text) !== undefined)) column.present++;
         continue;
       }
       const value = numberOf(cell);
@@ -108,6 +117,9 @@ export class TableBuilder {
         column.present++;
         if (Number.isFinite(value) || column.role === 'target') column.numbers![row] = value;
         else { column.numbers![row] = Number.NaN; column.nonFinite++; }
+        if (column.role === 'target' && Number.isFinite(value) && Math.abs(value) > FLOAT32_MAX && column.beyondFloat32 === undefined) {
+          column.beyondFloat32 = { row, cell: typeof cell === 'string' ? cell.trim() : String(cell) };
+        }
         continue;
       }
       // Not a number.
@@ -154,9 +166,14 @@ export class TableBuilder {
     const idIndex = this.columns.findIndex((c) => c.role === 'id');
     const notNumber = (index: number): DataError => {
       const { row, cell } = this.columns[index]!.firstText!;
-      return this.rowError(row, header[index]!, `expected a number, got ${describe(cell)}`);
+      return this.rowError(row, header[index]!, `expected a number, got ${printableValue(cell)}`);
     };
     if (this.columns[targetIndex]!.firstText !== undefined) throw notNumber(targetIndex);
+    const beyond = this.columns[targetIndex]!.beyondFloat32;
+    if (beyond !== undefined) {
+      throw this.rowError(beyond.row, header[targetIndex]!,
+        `target ${printableValue(beyond.cell)} is beyond ±3.4e38, the float32 range the model predicts in; fix the value or leave the cell empty`);
+    }
     const rows = this.rows;
     const features: FeatureColumn[] = [];
     this.columns.forEach((column, index) => {
@@ -165,7 +182,13 @@ export class TableBuilder {
       if (column.role === 'feature' && column.firstText !== undefined && this.options.categorical !== undefined) throw notNumber(index);
       if (column.mode === 'text') {
         column.texts!.length = rows;
-        features.push({ name, type: 'categorical', values: column.texts! });
+        const inferred = column.role === 'feature' && column.firstText !== undefined && column.present > 0;
+        features.push({
+          name,
+          type: 'categorical',
+          values: column.texts!,
+          ...(inferred ? { inferredFrom: { line: this.places[column.firstText!.row]!, cell: column.firstText!.cell, numbers: column.present } } : {}),
+        });
       } else if (column.firstText === undefined) {
         features.push({ name, type: 'numeric', values: fit(column.numbers!, rows), nonFinite: column.nonFinite });
       } else {
@@ -196,7 +219,7 @@ export class TableBuilder {
     try {
       const where = (name: string, what: string): number => {
         const index = header.indexOf(name);
-        if (index < 0) throw new DataError(`${what} ${JSON.stringify(name)} is not in the header (columns: ${header.join(', ')})`, { file });
+        if (index < 0) throw new DataError(`${what} ${printable(name)} is not in the header (columns: ${printableList(header)})`, { file });
         return index;
       };
       const idIndex = options.id === undefined ? -1 : where(options.id, 'the id column');
@@ -205,8 +228,8 @@ export class TableBuilder {
       const categorical = new Set(options.categorical ?? []);
       for (const name of categorical) {
         const index = where(name, 'the categorical column');
-        if (index === targetIndex) throw new DataError(`the target ${JSON.stringify(name)} cannot be categorical`, { file });
-        if (index === idIndex) throw new DataError(`${JSON.stringify(name)} is the id column, never a feature`, { file });
+        if (index === targetIndex) throw new DataError(`the target ${printable(name)} cannot be categorical`, { file });
+        if (index === idIndex) throw new DataError(`${printable(name)} is the id column, never a feature`, { file });
       }
       return header.map((name, i) => (i === targetIndex ? 'target' : i === idIndex ? 'id' : categorical.has(name) ? 'categorical' : 'feature'));
     } catch (error) {
@@ -280,7 +303,7 @@ function checkHeader(header: readonly string[], file: string, line: number | und
     if (name === '') throw new DataError(`column ${index + 1} of the header has no name`, { file, line });
     const earlier = seen.get(name);
     if (earlier !== undefined) {
-      throw new DataError(`column ${JSON.stringify(name)} appears twice (columns ${earlier + 1} and ${index + 1})`, { file, line });
+      throw new DataError(`column ${printable(name)} appears twice (columns ${earlier + 1} and ${index + 1})`, { file, line });
     }
     seen.set(name, index);
   });

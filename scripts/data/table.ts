@@ -17,8 +17,9 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type CsvRecord, parseCsv } from './csv.js';
-import { countCsvRecords, forEachCsvRecord } from './csv-stream.js';
+import { CR_ONLY, NOT_UTF8, countCsvRecords, forEachCsvRecord } from './csv-stream.js';
 import { DataError } from './errors.js';
+import { unescapeFormulaCell } from './formula-cells.js';
 import { type PlaceNoun, TableBuilder } from './table-builder.js';
 
 /** A numeric feature: NaN marks a missing (or non-finite) value. */
@@ -35,6 +36,12 @@ export interface CategoricalColumn {
   name: string;
   type: 'categorical';
   values: (string | null)[];
+  /**
+   * Present when the column was inferred categorical (not listed in `categorical`) although
+   * some of its cells are numbers: the first cell that is not one, which made it so, and
+   * how many cells are numbers. A stray byte in a numeric column shows up here.
+   */
+  inferredFrom?: { line: number; cell: string; numbers: number };
 }
 
 export type FeatureColumn = NumericColumn | CategoricalColumn;
@@ -96,7 +103,7 @@ export function parseNumber(cell: string): number | undefined {
   return NON_DECIMAL.test(cell) ? undefined : value;
 }
 
-/** Reads a CSV file whole: bytes, their SHA-256 and the parsed records. */
+/** Reads a CSV file whole: bytes, their SHA-256 and the parsed records, formula escapes undone. */
 export function readCsvFile(file: string): { records: CsvRecord[]; sha256: string } {
   let bytes: Buffer;
   try {
@@ -107,16 +114,49 @@ export function readCsvFile(file: string): { records: CsvRecord[]; sha256: strin
     throw new DataError(reason, { file });
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new DataError('the file is not UTF-8 text', { file });
-  }
+  const text = decodeUtf8(bytes, file);
+  checkLineEnds(text, file);
   const records = parseCsv(text, { file });
+  // Cells the tools escaped against spreadsheet formulas read back as they were (./formula-cells.ts).
+  for (const { fields } of records) {
+    for (let i = 0; i < fields.length; i++) if (fields[i]!.charCodeAt(0) === 0x27) fields[i] = unescapeFormulaCell(fields[i]!);
+  }
   if (records.length === 0) throw new DataError('the file is empty', { file });
   if (records.length === 1) throw new DataError('the file has a header but no data rows', { file });
   return { records, sha256 };
+}
+
+/** The file as text, or a DataError naming the first line that is not UTF-8. */
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // A line feed is never part of a multi-byte sequence, so lines can be decoded one by one.
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const stop = end < 0 ? bytes.length : end;
+      try {
+        decoder.decode(bytes.subarray(start, stop));
+      } catch {
+        break;
+      }
+      start = stop + 1;
+    }
+    throw new DataError(NOT_UTF8, { file, line });
+  }
+}
+
+/**
+ * Line ends of CR alone (classic Mac OS, Excel's "CSV (Macintosh)") would read as one long
+ * record, since a lone CR is data in CSV: say so instead of "no data rows".
+ */
+function checkLineEnds(text: string, file: string): void {
+  const cr = text.indexOf('\r');
+  if (!text.includes('\n') && cr >= 0 && cr < text.trimEnd().length) {
+    throw new DataError(CR_ONLY, { file, line: 1 });
+  }
 }
 
 /**
