@@ -2,6 +2,7 @@
  * One chunk of the input table → encoded rows, with the trainer's cell rules and
  * the shared Encoder, so that a customer is read and encoded exactly as the trainer
  * read and encoded its training rows (scripts/data/table.ts, scripts/data/prepare.ts):
+ * - a CSV cell escaped against spreadsheet formulas (`'=x`) is unescaped;
  * - a cell is trimmed; empty, `NA`, `NaN` and `null` (any case) are missing;
  * - a numeric feature's cell must be a decimal number (`expected a number, got "abc"`);
  *   ±Infinity, and numbers stored as non-finite, read as missing and are counted;
@@ -11,6 +12,7 @@
  * A rejected row writes nothing that is kept: the next good row takes its place.
  */
 import type { DuckDBDataChunk, DuckDBValue, DuckDBVector } from '@duckdb/node-api';
+import { unescapeFormulaCell } from '../data/formula-cells.js';
 import { isMissing, parseNumber } from '../data/table.js';
 import { type Encoder, describe } from '../../src/spec/encode.js';
 import type { Feature } from '../../src/spec/feature-spec.js';
@@ -44,6 +46,7 @@ export class ChunkEncoder {
     private readonly features: readonly Feature[],
     private readonly kinds: readonly ColumnKind[],
     private readonly hasId: boolean,
+    private readonly csv: boolean,
   ) {
     this.width = encoder.width;
     this.record = Object.fromEntries(features.map((f) => [f.name, null]));
@@ -74,7 +77,9 @@ export class ChunkEncoder {
           else if (!Number.isFinite(x)) { value = null; nonFinite++; }
           else value = x;
         } else {
-          const cell = (raw as string).trim();
+          const text = raw as string;
+          // A cell the tools escaped against spreadsheet formulas reads as the trainer read it (CSV only).
+          const cell = (this.csv && text.charCodeAt(0) === 0x27 ? unescapeFormulaCell(text) : text).trim();
           if (isMissing(cell)) value = null;
           else if (feature.type === 'categorical') value = cell;
           else {

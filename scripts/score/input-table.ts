@@ -3,7 +3,8 @@
  * Parquet, by the file's extension. Only the columns the model reads (and the id)
  * are selected, each as the type the cell rules of ./cells.ts expect:
  * - CSV: every column as text, exactly as written (the header read here, so that
- *   DuckDB never guesses a layout from the data);
+ *   DuckDB never guesses a layout from the data), formula escapes undone as the
+ *   trainer undoes them;
  * - Parquet: a numeric feature stored as a number becomes DOUBLE, anything else
  *   text; the id keeps its own type, so that the output carries it unchanged.
  * NULLs are turned into NaN or '' in SQL: both read as missing, and a vector
@@ -11,7 +12,9 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBResult, DuckDBType } from '@duckdb/node-api';
+import { printable, printableList } from '../cli/printable.js';
 import { DataError } from '../data/errors.js';
+import { unescapeFormulaCell } from '../data/formula-cells.js';
 import { readCsvHeader } from '../log-to-table/header.js';
 import { ident, literal } from '../log-to-table/sql.js';
 import type { Feature } from '../../src/spec/feature-spec.js';
@@ -58,8 +61,8 @@ export async function openInputTable(db: DuckDBConnection, file: string, feature
   const wanted = [...features.map((f) => f.name), ...(id === undefined ? [] : [id])];
   const missing = wanted.filter((name) => !source.columns.has(name));
   if (missing.length > 0) {
-    const list = missing.map((name) => JSON.stringify(name)).join(', ');
-    const present = [...source.columns.keys()].map((name) => JSON.stringify(name)).join(', ');
+    const list = printableList(missing);
+    const present = printableList([...source.columns.keys()]);
     throw new DataError(`missing column${missing.length > 1 ? 's' : ''} ${list} (the model reads ${features.length} features${id === undefined ? '' : ' and --id'}); the file has ${present}`, { file });
   }
 
@@ -76,8 +79,8 @@ export async function openInputTable(db: DuckDBConnection, file: string, feature
     }
   }
   const idColumn = id === undefined ? undefined : source.columns.get(id)!;
-  // A CSV id is text as written, trimmed as the trainer trims every cell.
-  if (idColumn !== undefined) select.push(format === 'csv' ? `TRIM(${ident(idColumn.raw)})` : ident(idColumn.raw));
+  // A CSV id is text as the trainer reads it: a formula escape undone (scripts/data/formula-cells.ts), trimmed.
+  if (idColumn !== undefined) select.push(format === 'csv' ? `TRIM(${unescapedFormulaSql(ident(idColumn.raw))})` : ident(idColumn.raw));
   const sql = `SELECT ${select.join(', ')} FROM ${source.from}`;
   let idType: DuckDBType | undefined;
   if (idColumn !== undefined) {
@@ -105,9 +108,9 @@ async function csvSource(file: string): Promise<Source> {
   const header = await readCsvHeader(file, ',');
   const columns = new Map<string, { raw: string; type: string }>();
   header.forEach((raw, index) => {
-    const name = raw.trim();
+    const name = unescapeFormulaCell(raw).trim();
     if (name === '') throw new DataError(`column ${index + 1} of the header has no name`, { file, line: 1 });
-    if (columns.has(name)) throw new DataError(`column ${JSON.stringify(name)} appears twice`, { file, line: 1 });
+    if (columns.has(name)) throw new DataError(`column ${printable(name)} appears twice`, { file, line: 1 });
     columns.set(name, { raw, type: 'VARCHAR' });
   });
   const types = header.map((raw) => `${literal(raw)}: 'VARCHAR'`).join(', ');
@@ -126,6 +129,11 @@ async function parquetSource(db: DuckDBConnection, file: string): Promise<Source
   } catch (error) {
     throw readError(error, file);
   }
+}
+
+/** A text expression with a formula escape undone, as scripts/data/formula-cells.ts's unescapeFormulaCell does. */
+function unescapedFormulaSql(expr: string): string {
+  return `CASE WHEN regexp_matches(${expr}, '^''+[=+\\-@\\t\\r]') THEN substr(${expr}, 2) ELSE ${expr} END`;
 }
 
 /** DuckDB's reader errors as the trainer words them; others keep DuckDB's first line. */

@@ -106,7 +106,7 @@ export async function scoreTable(options: ScoreOptions, hooks: ScoreHooks = {}):
     if (options.rejects !== undefined) rejects = new RejectsFile(options.rejects, places.noun, options.id);
     const columns = outputColumns(manifest, options.id === undefined ? undefined : { name: options.id, type: input.idType! });
     const output = await ScoredOutput.open(writer, workDir, columns);
-    const chunks = new ChunkEncoder(encoder, manifest.spec.features, input.kinds, options.id !== undefined);
+    const chunks = new ChunkEncoder(encoder, manifest.spec.features, input.kinds, options.id !== undefined, input.format === 'csv');
 
     const batches = new Batches(engines, batchRows, width, 2 * Math.max(1, threads), ({ values, tiers }, ids, count) =>
       output.append([...(options.id === undefined ? [] : [ids]), ...values, ...(tiers === undefined ? [] : [tiers])], count));

@@ -6,14 +6,16 @@
  * run's work directory (beside --out, so the final rename stays on one filesystem):
  * DuckDB keeps it on disk within its memory limit, so memory does not grow with the
  * table. At the end one COPY writes CSV or Parquet (the format follows --out's
- * extension; `.csv.gz` is compressed) into the work directory, and a rename puts it
+ * extension; `.csv.gz` is compressed; in CSV a text id that a spreadsheet would run
+ * as a formula is escaped, as scripts/data/formula-cells.ts says) into the work directory, and a rename puts it
  * at --out. The model that scored it is in the Parquet file's key-value metadata, or
  * for CSV in a one-line JSON sidecar, `<out>.model.json`.
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk, type DuckDBType, type DuckDBValue, FLOAT, UTINYINT } from '@duckdb/node-api';
-import { ident, literal } from '../log-to-table/sql.js';
+import { type DuckDBAppender, type DuckDBConnection, DuckDBDataChunk, type DuckDBType, DuckDBTypeId, type DuckDBValue, FLOAT, UTINYINT } from '@duckdb/node-api';
+import { escapeFormulaCell } from '../data/formula-cells.js';
+import { escapedFormulaSql, ident, literal } from '../log-to-table/sql.js';
 import type { ModelManifest } from '../../src/spec/manifest.js';
 import { TIERS, answerColumns } from './answer-batch.js';
 import type { TableFormat } from './input-table.js';
@@ -81,8 +83,14 @@ export class ScoredOutput {
       ? `FORMAT parquet, KV_METADATA {${Object.entries(metadata).map(([k, v]) => `${k}: ${literal(v)}`).join(', ')}}`
       : 'FORMAT csv, HEADER true';
     // Tier codes become names here, in the one pass that writes the file: no string per row is built in JS.
+    // A CSV escapes text (the id, the names) against spreadsheet formulas, as every CSV the tools write.
     const tierNames = `[${TIERS.map(literal).join(', ')}]`;
-    const select = this.columns.map((c) => (c.name === 'tier' && c.type === UTINYINT ? `${tierNames}[tier + 1] AS tier` : ident(c.name))).join(', ');
+    const select = this.columns.map((c) => {
+      const name = format === 'csv' ? ident(escapeFormulaCell(c.name)) : ident(c.name);
+      if (c.name === 'tier' && c.type === UTINYINT) return `${tierNames}[tier + 1] AS ${name}`;
+      if (format === 'csv' && c.type.typeId === DuckDBTypeId.VARCHAR) return `${escapedFormulaSql(ident(c.name))} AS ${name}`;
+      return `${ident(c.name)} AS ${name}`;
+    }).join(', ');
     await this.db.run(`COPY (SELECT ${select} FROM stage.scores) TO ${literal(temporary)} (${options})`);
     if (format === 'csv') {
       const sidecar = join(this.workDir, `${basename(out)}.model.json`);

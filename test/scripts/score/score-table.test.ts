@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCustomers, toCsv } from '../../../scripts/data/generate.js';
+import { formatCsvRecord } from '../../../scripts/data/csv.js';
 import { DataError } from '../../../scripts/data/errors.js';
 import { literal } from '../../../scripts/log-to-table/sql.js';
 import { type ScoreOptions, scoreTable } from '../../../scripts/score/score-table.js';
@@ -127,6 +128,35 @@ describe('npm run score, the library', () => {
     const rows = await readRows(join(dir, 'mse.parquet'));
     expect(rows).toHaveLength(300);
     for (const row of rows) expect(row.tier).toBe(tierOf(row.ltv as number, manifest.spec.tiers!.thresholds));
+  });
+
+  it("reads a CSV's formula-escaped cells as the trainer does, and escapes a text id again in a CSV it writes", async () => {
+    // A level and ids that a spreadsheet would run as formulas, written as the tools write them ('=promo).
+    const { header, rows } = generateCustomers({ rows: 600, seed: 9 });
+    const channel = header.indexOf('channel');
+    rows.forEach((row, i) => {
+      if (i % 3 === 0) row[channel] = '=promo';
+      if (i < 5) row[0] = `=C${i}`;
+    });
+    const csv = join(dir, 'escaped.csv');
+    writeFileSync(csv, `${[header, ...rows].map((r) => formatCsvRecord(r)).join('\n')}\n`);
+    expect(readFileSync(csv, 'utf8')).toContain("'=promo");
+    const model = join(dir, 'escaped-model');
+    await trainModel({ prepare: { data: csv, id: 'customer_id', unit: 'USD' }, fit: { hidden: [8], epochs: 2 }, out: model, loss: 'mse' });
+    const manifest = parseManifest(JSON.parse(readFileSync(join(model, 'ltv.json'), 'utf8')));
+    expect(manifest.spec.features.find((f) => f.name === 'channel')).toMatchObject({ levels: expect.arrayContaining(['=promo']) });
+    // The same table as Parquet holds the values themselves: scores from either must agree.
+    const parquet = join(dir, 'escaped.parquet');
+    await withDuckDB((db) => db.run(`COPY (SELECT * REPLACE (CASE WHEN channel = '''=promo' THEN '=promo' ELSE channel END AS channel,
+      CASE WHEN starts_with(customer_id, '''') THEN substr(customer_id, 2) ELSE customer_id END AS customer_id)
+      FROM read_csv(${literal(csv)}, all_varchar = true)) TO ${literal(parquet)} (FORMAT parquet)`));
+    await score({ model, data: csv, out: join(dir, 'escaped-from-csv.parquet') });
+    await score({ model, data: parquet, out: join(dir, 'escaped-from-parquet.parquet') });
+    const fromCsv = await readRows(join(dir, 'escaped-from-csv.parquet'));
+    expect(fromCsv).toEqual(await readRows(join(dir, 'escaped-from-parquet.parquet')));
+    expect(fromCsv[0]!.customer_id).toBe('=C0');
+    await score({ model, data: csv, out: join(dir, 'escaped-scores.csv') });
+    expect(readFileSync(join(dir, 'escaped-scores.csv'), 'utf8').split('\n')[1]).toMatch(/^'=C0,/);
   });
 
   it('reads a non-finite number as missing, as the trainer does, and counts it', async () => {
