@@ -125,17 +125,20 @@ export function fitTransforms(
   const clipped: Record<string, ClipCount> = {};
   const collapsed: string[] = [];
   let column = 0;
+  const scratch = new Float64Array(rows);
+  const presentScratch = new Float64Array(rows);
   const fitted = features.map((feature): Feature => {
     if (feature.type === 'numeric') {
-      const values = columnValues(raw, rows, width, column);
-      const present = withoutNaN(values).sort();
+      const values = columnValues(raw, rows, width, column, scratch);
+      const present = withoutNaN(values, presentScratch).sort();
       if (present.length === 0) throw new Error(`column ${feature.name} has no training values`);
       const impute = f32(quantile(present, 0.5));
       const min = f32(quantile(present, low));
       const max = f32(quantile(present, high));
       let below = 0;
       let above = 0;
-      for (const x of present) {
+      for (let i = 0; i < present.length; i++) {
+        const x = present[i]!;
         if (x < min) below++;
         else if (x > max) above++;
       }
@@ -145,7 +148,7 @@ export function fitTransforms(
       return { ...feature, transform: scaler(values, { impute, min, max }) };
     }
     const transforms = feature.levels.map(() => {
-      const transform = scaler(columnValues(raw, rows, width, column), { impute: 0, min: 0, max: 1 });
+      const transform = scaler(columnValues(raw, rows, width, column, scratch), { impute: 0, min: 0, max: 1 });
       column++;
       return transform;
     });
@@ -154,16 +157,17 @@ export function fitTransforms(
   return { features: fitted, clipped, collapsed };
 }
 
-/** The values that are not NaN, in order (a loop: a filter callback per value costs seconds at millions of rows). */
-function withoutNaN(values: Float64Array): Float64Array {
-  const present = new Float64Array(values.length);
+/** The values that are not NaN, in order, written into `into` (a loop: a filter callback per value costs seconds at millions of rows). */
+function withoutNaN(values: Float64Array, into: Float64Array): Float64Array {
+  const present = into;
   let n = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) present[n++] = values[i]!;
   return present.subarray(0, n);
 }
 
-function columnValues(raw: Float32Array, rows: number, width: number, column: number): Float64Array {
-  const values = new Float64Array(rows);
+/** Column `column` of `raw`, written into `into` (one buffer for every column: millions of rows would otherwise leave one column of garbage each). */
+function columnValues(raw: Float32Array, rows: number, width: number, column: number, into: Float64Array): Float64Array {
+  const values = into;
   for (let r = 0, at = column; r < rows; r++, at += width) values[r] = raw[at]!;
   return values;
 }

@@ -20,7 +20,7 @@ import { DataError, plural } from './errors.js';
 import { type ClipCount, MAX_LEVEL_LENGTH, fitTarget, fitTransforms, layoutFeatures } from './fit-spec.js';
 import { type SplitRows, applySplitFile, randomSplit, readSplitFile } from './split.js';
 import { readParquetTable } from './parquet-table.js';
-import { type FeatureColumn, type Table, type TableOptions, readTable, rowError } from './table.js';
+import { type FeatureColumn, type Table, type TableOptions, readTable, releaseTable, rowError } from './table.js';
 import { applyTransforms } from './transform.js';
 import { DEFAULT_SEED } from '../math/rng.js';
 import { printable, printableValue } from '../cli/printable.js';
@@ -249,7 +249,9 @@ function encodeTable(table: Table, o: Settings): EncodedData {
     clippedTotal,
     categories,
   };
-  return { spec, columns: columnNames(spec), width: encodedWidth(spec), train, test, report, warnings, dataSha256: table.sha256 };
+  const dataSha256 = table.sha256;
+  releaseTable(table);
+  return { spec, columns: columnNames(spec), width: encodedWidth(spec), train, test, report, warnings, dataSha256 };
 }
 
 /**
@@ -289,7 +291,9 @@ function scaleSplits(data: EncodedData): PreparedData {
 }
 
 function pick(values: Float64Array, rows: Int32Array): Float64Array {
-  return Float64Array.from(rows, (row) => values[row]!);
+  const picked = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) picked[i] = values[rows[i]!]!;
+  return picked;
 }
 
 function percent(part: number, whole: number): string {

@@ -146,5 +146,6 @@ export function readError(error: unknown, file: string): DataError {
     return new DataError(`the record has ${count[2]} field${count[2] === '1' ? '' : 's'}, but the header has ${count[1]}`, { file, line: Number(line) });
   }
   const first = message.split('\n').find((l) => l.trim() !== '') ?? message;
-  return new DataError(`cannot read the table: ${first}`, line === undefined ? { file } : { file, line: Number(line) });
+  const hint = /Out of Memory/i.test(message) ? '; give DuckDB more with --memory-limit' : '';
+  return new DataError(`cannot read the table: ${first}${hint}`, line === undefined ? { file } : { file, line: Number(line) });
 }
