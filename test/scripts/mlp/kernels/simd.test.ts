@@ -48,7 +48,7 @@ function inWasm(k: WasmKernels, values: Float32Array): Float32Array {
 }
 
 describe('simd.wasm', () => {
-  it('is exactly what `npm run build:kernels` makes from assembly/simd.ts', () => {
+  it('is exactly what `npm run build:kernels` makes from scripts/mlp/kernels/assembly/simd.ts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ltv-kernels-'));
     try {
       const out = join(dir, 'simd.wasm');
