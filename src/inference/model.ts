@@ -12,7 +12,7 @@ import { DEFAULTS } from '../config.js';
 import { Encoder } from '../spec/encode.js';
 import { columnNames } from '../spec/feature-spec.js';
 import { type ModelManifest, parseManifest } from '../spec/manifest.js';
-import { LtvSession } from './session.js';
+import { LtvSession } from './ort/session.js';
 
 export interface LoadedModel {
   readonly manifest: ModelManifest;

@@ -8,7 +8,7 @@ import { readConfig } from '../config.js';
 import { workerVersion } from '../http/worker-version.js';
 import { throwOnInvalid } from '../http/validation.js';
 import type { ModelState } from '../inference/model.js';
-import { wasmMemoryBytes } from '../inference/wasm-hook.js';
+import { wasmMemoryBytes } from '../inference/ort/wasm-hook.js';
 import { ModelInfoSchema } from '../schemas/model.js';
 import { bearerSecurity, problems } from '../schemas/problem.js';
 import { columnNames } from '../spec/feature-spec.js';

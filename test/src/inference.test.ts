@@ -8,9 +8,9 @@ import ortWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm';
 import manifestJson from '../../model/ltv.json';
 import onnx from '../../model/ltv.onnx';
 import { type ModelState, loadModel } from '../../src/inference/model.js';
-import { instantiatedThroughHook } from '../../src/inference/ort.js';
-import { LtvSession } from '../../src/inference/session.js';
-import { HookError, PLACEHOLDER, withPrecompiledWasm } from '../../src/inference/wasm-hook.js';
+import { instantiatedThroughHook } from '../../src/inference/ort/ort.js';
+import { LtvSession } from '../../src/inference/ort/session.js';
+import { HookError, PLACEHOLDER, withPrecompiledWasm } from '../../src/inference/ort/wasm-hook.js';
 import { parseManifest } from '../../src/spec/manifest.js';
 
 const manifest = parseManifest(manifestJson);

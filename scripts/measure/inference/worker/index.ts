@@ -1,6 +1,6 @@
 /**
  * The bench worker of `npm run bench:inference`: the project's own inference code
- * (src/inference/session.ts, with ORT's .wasm imported and bundled exactly as the
+ * (src/inference/ort/session.ts, with ORT's .wasm imported and bundled exactly as the
  * production worker does it) and nothing else, so that the CPU workerd spends on a
  * request is ORT's compute plus a fixed cost the harness subtracts. Never deployed:
  * it is bundled by scripts/measure/inference/workerd.ts into a temporary directory.
@@ -16,8 +16,8 @@
  *   GET /predict?model=NAME&batch=B&session=S      the first output for B rows, as JSON (for checks)
  */
 import { env } from 'cloudflare:workers';
-import { createOrtSession, ort } from '../../../../src/inference/ort.js';
-import { LtvSession } from '../../../../src/inference/session.js';
+import { createOrtSession, ort } from '../../../../src/inference/ort/ort.js';
+import { LtvSession } from '../../../../src/inference/ort/session.js';
 import { benchRows } from '../rows.js';
 
 interface ModelBinding {

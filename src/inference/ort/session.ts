@@ -3,7 +3,7 @@
  * encoded rows into predictions. Tensors are built here, at the boundary, and
  * never leave this module: callers pass and get plain Float32Arrays.
  */
-import type { GraphIO } from '../spec/feature-spec.js';
+import type { GraphIO } from '../../spec/feature-spec.js';
 import { createOrtSession, ort } from './ort.js';
 
 /** The graph does not read or write what the spec says it does. */
