@@ -12,6 +12,7 @@
  * Everything here is synchronous: a call runs to the end without yielding, so
  * concurrent requests of one isolate cannot interleave inside the engine.
  */
+import type { Engine, TensorInfo } from '../engine.js';
 import { collapse } from './broadcast.js';
 import { type KernelExports, type Kernels, ALIGN, PANEL, instantiateKernels, packPanels, panelFloats } from './kernels.js';
 import { readOnnxModel } from './onnx-model.js';
@@ -32,9 +33,11 @@ interface Layout {
 
 type Call = () => void;
 
-export class CompiledEngine {
+export class CompiledEngine implements Engine {
+  readonly kind = 'compiled';
   readonly input: { name: string; width: number };
-  readonly outputs: readonly { name: string; width: number }[];
+  readonly inputs: readonly TensorInfo[];
+  readonly outputs: readonly (TensorInfo & { width: number })[];
   private readonly rowsPerChunk: number;
   private readonly kernels: Kernels;
   private readonly layout: Layout;
@@ -50,7 +53,8 @@ export class CompiledEngine {
     this.rowsPerChunk = options.rowsPerChunk ?? 128;
     if (!Number.isInteger(this.rowsPerChunk) || this.rowsPerChunk < 1) throw new RangeError(`rowsPerChunk must be a positive integer, got ${this.rowsPerChunk}`);
     this.input = { name: plan.input.name, width: plan.input.width };
-    this.outputs = plan.outputs.map(({ name, width }) => ({ name, width }));
+    this.inputs = [{ name: plan.input.name, type: 'float32', shape: [BATCH, plan.input.width] }];
+    this.outputs = plan.outputs.map(({ name, width }) => ({ name, width, type: 'float32', shape: [BATCH, width] }));
     this.kernels = instantiateKernels(module);
     this.layout = layOut(plan, this.rowsPerChunk, this.kernels.base);
     this.kernels.reserve(this.layout.bytes);
@@ -72,11 +76,25 @@ export class CompiledEngine {
     return this.kernels.memory.buffer.byteLength;
   }
 
+  /** The engine seam's run: the outputs asked for, by name (see `runAll`). */
+  run(rows: Float32Array, count: number, names: readonly string[]): Promise<Readonly<Record<string, Float32Array>>> {
+    try {
+      const values = this.runAll(rows, count);
+      const byName: Record<string, Float32Array> = {};
+      this.outputs.forEach((o, i) => {
+        if (names.includes(o.name)) byName[o.name] = values[i]!;
+      });
+      return Promise.resolve(byName);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
   /**
    * Every output for `count` rows of `rows` (row-major [count, width], NaN = missing):
-   * one array of count × width values per output, in graph order.
+   * one array of count × width values per output, in graph order. Synchronous.
    */
-  run(rows: Float32Array, count: number): Float32Array[] {
+  runAll(rows: Float32Array, count: number): Float32Array[] {
     const { width } = this.input;
     if (!Number.isInteger(count) || count < 1 || rows.length < count * width) {
       throw new RangeError(`expected ${count} rows of ${width} values, got ${rows.length} values`);
