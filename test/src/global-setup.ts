@@ -19,6 +19,7 @@ import type { LossName } from '../../scripts/mlp/objective.js';
 import { Encoder } from '../../src/spec/encode.js';
 import { type ModelManifest, parseManifest } from '../../src/spec/manifest.js';
 import { equivalenceCases, toJson } from './inference/equivalence-cases.js';
+import { outsideSubsetModel } from './inference/outside-subset.js';
 import { type HeadFixture, type Reference, type ReferenceCase, referenceRecords } from './reference.js';
 
 const modelDir = new URL('../../model/', import.meta.url);
@@ -40,6 +41,7 @@ export default async function setup(project: TestProject): Promise<void> {
   project.provide('ltvReference', reference);
   project.provide('headFixtures', { mse: await headFixture('mse'), ziln: await headFixture('ziln') });
   project.provide('equivalenceCases', (await equivalenceCases()).map(toJson));
+  project.provide('outsideSubset', await outsideSubsetModel());
 }
 
 /**

@@ -90,8 +90,17 @@ export interface EquivalenceCaseJson {
   webBase64: Record<string, string>;
 }
 
+/** A model with an operator outside the compiled subset (./outside-subset.ts), and onnxruntime-node's LTV for its records. */
+export interface OutsideSubsetModel {
+  manifest: ModelManifest;
+  onnxBase64: string;
+  records: Record<string, number>[];
+  ltv: number[];
+}
+
 declare module 'vitest' {
   interface ProvidedContext {
     equivalenceCases: EquivalenceCaseJson[];
+    outsideSubset: OutsideSubsetModel;
   }
 }
