@@ -25,12 +25,15 @@ import { readWarmUpRuns } from './config.js';
 import { loadModel } from './inference/model.js';
 import { warmUpRequestPath } from './inference/warm-up.js';
 
+/** Set only by the benchmarks (`--define SKIP_REQUEST_WARM_UP:true`), to measure what the request-path warm-up buys. */
+declare const SKIP_REQUEST_WARM_UP: boolean;
+
 // WARM_UP_RUNS: ORT's runs at start-up, for a cheaper first request (./inference/model.ts, warmUp).
 const warmUp = readWarmUpRuns(env.WARM_UP_RUNS);
 if (warmUp.problem !== undefined) console.error(JSON.stringify({ event: 'config_error', reason: warmUp.problem }));
 const model = await loadModel({ onnx, manifest }, { warmUpRuns: warmUp.runs });
 const app = createApp(model);
-// The first request of an isolate would otherwise pay ~20 ms of first-call CPU (see ./inference/warm-up.ts).
-await warmUpRequestPath(app, model.manifest, model.ready ? model.model.width : 0);
+// The first request of an isolate would otherwise pay first-call CPU (see ./inference/warm-up.ts, docs/performance.md).
+if (!(typeof SKIP_REQUEST_WARM_UP === 'boolean' && SKIP_REQUEST_WARM_UP)) await warmUpRequestPath(app, model.manifest, model.ready ? model.model.width : 0);
 
 export default app satisfies ExportedHandler<Env>;
