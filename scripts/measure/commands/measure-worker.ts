@@ -6,7 +6,7 @@
  *
  *   cold start   workerd process start → worker ready → first successful score
  *   startup CPU  a CPU profile of the module's evaluation, split into the model's
- *                load (ORT's start, the session, the warm-up run) and the rest
+ *                load (the engine: reading and planning the graph, the readiness run) and the rest
  *   warm         one-customer POST /v1/score and GET /v2/health/live, interleaved,
  *                over HTTP on 127.0.0.1: p50/p90/p99 of each
  *   batch        POST /v1/score with 1000 customers
@@ -19,8 +19,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Miniflare } from 'miniflare';
-import { type CpuProfile, bundleModules, parents } from '../workerd/cpu-profile.js';
-import { connectInspector } from '../workerd/inspector.js';
+import { profileStartup } from '../workerd/startup-profile.js';
 import { type WorkerModule as Module, dist, distModules, startWorker as startWith } from '../workerd/workerd.js';
 import { parseManifest } from '../../../src/spec/manifest.js';
 import { typicalCustomer } from '../../../src/spec/typical-customer.js';
@@ -35,8 +34,9 @@ function startWorker(modules: Module[], extra: { inspectorPort?: number } = {}):
 
 /**
  * Process start → first response for a worker that does nothing (`wasm`: that only
- * imports ORT's .wasm module): what workerd and Miniflare cost before any of ours,
- * and what loading the 14 MB WebAssembly module costs on top.
+ * imports the build's first .wasm module: the compiled engine's kernels, or ORT's in an
+ * ORT build): what workerd and Miniflare cost before any of ours, and what loading
+ * that module costs on top.
  */
 async function baseline(modules: Module[], withWasm: boolean): Promise<number> {
   const wasm = modules.find((m) => m.type === 'CompiledWasm');
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     console.log(`  process start → first successful score:                   ${firstScore.toFixed(0)} ms`);
     console.log(`  first score request itself: ${first.ms.toFixed(1)} ms (Server-Timing: ${first.response.headers.get('Server-Timing')})`);
     console.log(`  for comparison, process start → first response of an empty worker: ${empty.toFixed(0)} ms;`);
-    console.log(`  of a worker that only imports ORT's .wasm: ${wasmOnly.toFixed(0)} ms`);
+    console.log(`  of a worker that only imports the build's first .wasm module: ${wasmOnly.toFixed(0)} ms`);
 
     // Warm: interleaved so that both routes see the same machine state.
     console.error('warm-up …');
@@ -152,69 +152,9 @@ async function main(): Promise<void> {
   }
 
   console.error('start-up CPU profile …');
-  const profile = await profileStartup(modules);
+  const profile = await profileStartup(dist, {}, (message) => console.error(`  [worker] ${message}`));
   console.log('start-up CPU (V8 profile of the module evaluation, local machine):');
   for (const [group, ms] of profile) console.log(`  ${group.padEnd(66)} ${ms.toFixed(1).padStart(7)} ms`);
-}
-
-/**
- * Profiles the worker's start-up as `wrangler check startup` does: a wrapper entry
- * imports the worker on its first request, with V8's profiler attached through
- * workerd's inspector, so the module evaluation (and its top-level `await` of the
- * model load) is sampled. Samples are attributed by the bundle's module comments.
- */
-async function profileStartup(modules: Module[]): Promise<[string, number][]> {
-  const wrapper = join(dist, '__measure_startup.js');
-  const entry: Module & { contents: string } = {
-    type: 'ESModule',
-    path: wrapper,
-    contents: `export default { async fetch() { await import('./index.js'); return new Response('ok'); } };`,
-  };
-  const mf = startWorker([entry, ...modules], { inspectorPort: 0 });
-  try {
-    await mf.ready;
-    const inspector = await connectInspector(mf, 'core:user:ltv-edge');
-    await inspector.send('Profiler.enable');
-    await inspector.send('Profiler.setSamplingInterval', { interval: 200 });
-    await inspector.send('Profiler.start');
-    const response = await mf.dispatchFetch('http://localhost/');
-    await response.text();
-    const { profile } = await inspector.send<{ profile?: CpuProfile }>('Profiler.stop', {}, 60_000);
-    inspector.close();
-    if (profile === undefined) throw new Error('the profiler returned no profile');
-    return attribute(profile, readFileSync(join(dist, 'index.js'), 'utf8'));
-  } finally {
-    await mf.dispose();
-  }
-}
-
-
-/** Milliseconds of CPU by group: the model's load (ORT, src/inference, WebAssembly), other JavaScript, and V8 itself. */
-function attribute(profile: CpuProfile, bundle: string): [string, number][] {
-  const moduleAt = bundleModules(bundle);
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = parents(profile);
-
-  const MODEL = 'model load: ORT start, session, warm-up run (incl. WebAssembly)';
-  const totals = new Map<string, number>();
-  profile.samples.forEach((leaf, i) => {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    let group: string | undefined;
-    for (let at: number | undefined = leaf; at !== undefined && group === undefined; at = parent.get(at)) {
-      const frame = byId.get(at)!.callFrame;
-      if (frame.url.startsWith('wasm://') || /^wasm-function|^js-to-wasm|^wasm-to-js/.test(frame.functionName)) group = MODEL;
-      else if (frame.url.endsWith('/index.js') || frame.url === 'index.js') {
-        const module = moduleAt(frame.lineNumber);
-        if (module?.includes('onnxruntime-web') || module?.startsWith('src/inference/')) group = MODEL;
-        else if (module !== undefined) group = `other JavaScript: ${module.startsWith('src/') ? 'the app' : 'libraries'} (evaluation, schemas)`;
-      }
-    }
-    const name = byId.get(leaf)!.callFrame.functionName;
-    group ??= name === '(idle)' ? 'idle' : name.startsWith('(') ? `V8 ${name}` : 'other';
-    totals.set(group, (totals.get(group) ?? 0) + ms);
-  });
-  const active = [...totals].filter(([g]) => g !== 'idle').reduce((s, [, ms]) => s + ms, 0);
-  return [['total (excluding idle)', active], ...[...totals].sort((a, b) => b[1] - a[1])];
 }
 
 main().catch((error: unknown) => {

@@ -14,7 +14,7 @@
  */
 import type { Engine, TensorInfo } from '../engine.js';
 import { collapse } from './broadcast.js';
-import { type KernelExports, type Kernels, ALIGN, PANEL, instantiateKernels, packPanels, panelFloats } from './kernels.js';
+import { type KernelExports, type Kernels, ALIGN, PANEL, instantiateKernels, panelFloats } from './kernels.js';
 import { readOnnxModel } from './onnx-model.js';
 import { BATCH, type Dim, type Plan, type Slot, type Step, isBatchStep, planGraph, reads } from './plan.js';
 
@@ -28,6 +28,8 @@ interface Layout {
   at: Map<Slot, number>;
   /** Packed weights and padded bias of each dense step. */
   dense: Map<Step, { w: number; bias: number }>;
+  /** Where a weight matrix is put before it is packed (at load only; the chunk's activations use it later). */
+  staging: number;
   bytes: number;
 }
 
@@ -124,7 +126,8 @@ export class CompiledEngine implements Engine {
     for (const step of this.plan.steps) {
       if (step.kind !== 'dense') continue;
       const { w, bias } = this.layout.dense.get(step)!;
-      packPanels(step.weights, step.inSize, step.outSize, this.f32.subarray(w >> 2, (w >> 2) + panelFloats(step.inSize, step.outSize)));
+      this.f32.set(step.weights, this.layout.staging >> 2);
+      this.kernels.k.pack_panels(this.layout.staging, w, step.inSize, step.outSize);
       if (step.bias !== undefined) this.f32.set(step.bias, bias >> 2);
     }
     for (const call of this.bindSteps(this.plan.steps.filter((s) => !isBatchStep(s)), 0)) call();
@@ -270,6 +273,8 @@ function layOut(plan: Plan, rowsPerChunk: number, base: number): Layout {
     blocks.set(slot, block);
     at.set(slot, block.at);
   };
+  // The batched slots come last: at load, before any chunk runs, their bytes stage the weights for packing.
+  const batchStart = next;
   place(plan.input.slot);
   batchSteps.forEach((step, i) => {
     for (const [slot, block] of blocks) {
@@ -281,5 +286,8 @@ function layOut(plan: Plan, rowsPerChunk: number, base: number): Layout {
     place(step.out);
   });
   for (const o of plan.outputs) place(o.slot);
-  return { at, dense, bytes: next };
+  const staging = batchStart;
+  const weights = Math.max(0, ...plan.steps.map((s) => (s.kind === 'dense' ? s.weights.length * 4 : 0)));
+  next = Math.max(next, staging + weights);
+  return { at, dense, staging, bytes: next };
 }

@@ -16,6 +16,7 @@ export interface KernelExports {
   clip(x: number, out: number, n: number, lo: number, hi: number): void;
   copy_rows(src: number, srcStride: number, dst: number, dstStride: number, rows: number, runBytes: number): void;
   heap_base(): number;
+  pack_panels(src: number, dst: number, inSize: number, outSize: number): void;
 }
 
 /** Operation codes, as the module exports them (constants of ./assembly/kernels.ts). */
@@ -64,30 +65,7 @@ export function instantiateKernels(module: WebAssembly.Module): Kernels {
   };
 }
 
-/** Smallest positive normal float32: below it, a value is denormal. */
-const FLOAT32_MIN_NORMAL = 1.1754943508222875e-38;
-
-/**
- * W ([inSize, outSize], row-major) as the dense kernel reads it: panels of 8 columns,
- * each inSize × 8 contiguous, zero past the last column. Denormal weights become 0:
- * WebAssembly has no flush-to-zero mode, and a multiply by a denormal costs a
- * microcode assist of ~100 cycles on x86, while changing the product by under 1e-38.
- */
-export function packPanels(weights: Float32Array, inSize: number, outSize: number, into: Float32Array): void {
-  const panels = Math.ceil(outSize / PANEL);
-  into.fill(0, 0, panels * inSize * PANEL);
-  for (let p = 0; p < panels; p++) {
-    for (let k = 0; k < inSize; k++) {
-      for (let c = 0; c < PANEL; c++) {
-        const j = p * PANEL + c;
-        if (j >= outSize) break;
-        const w = weights[k * outSize + j]!;
-        into[(p * inSize + k) * PANEL + c] = Math.abs(w) < FLOAT32_MIN_NORMAL ? 0 : w;
-      }
-    }
-  }
-}
-
+/** Floats of W ([inSize, outSize]) packed into panels (the kernels' pack_panels). */
 export function panelFloats(inSize: number, outSize: number): number {
   return Math.ceil(outSize / PANEL) * PANEL * inSize;
 }

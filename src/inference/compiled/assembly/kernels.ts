@@ -130,6 +130,34 @@ function denseRow(xr: usize, w: usize, bias: usize, or: usize, inSize: i32, outS
   }
 }
 
+/**
+ * Packs W ([inSize, outSize], row-major, at `src`) into the panels `dense` reads, at
+ * `dst`: panel p holds W[k, 8p .. 8p + 7] for every k, zero past the last column.
+ * Denormal weights become 0: WebAssembly has no flush-to-zero mode, and on x86 every
+ * multiply by a denormal takes a microcode assist (a layer of denormal weights ran 185×
+ * slower), while the product it would add is below 1e-38.
+ */
+export function pack_panels(src: usize, dst: usize, inSize: i32, outSize: i32): void {
+  const panels = (outSize + 7) >> 3;
+  const rowBytes = <usize>outSize << 2;
+  let out = dst;
+  for (let p = 0; p < panels; p++) {
+    for (let k = 0; k < inSize; k++) {
+      const row = src + <usize>k * rowBytes;
+      for (let c = 0; c < 8; c++) {
+        const j = (p << 3) + c;
+        let w: f32 = 0;
+        if (j < outSize) {
+          w = load<f32>(row + (<usize>j << 2));
+          if (Mathf.abs(w) < 1.1754943508222875e-38) w = 0;
+        }
+        store<f32>(out, w);
+        out += 4;
+      }
+    }
+  }
+}
+
 /** Stores the first `valid` (up to 8) lanes of [a, b] at `p`, through ReLU if asked. */
 // @ts-ignore: decorator
 @inline function store8(p: usize, a: v128, b: v128, valid: i32, relu: i32): void {

@@ -7,7 +7,7 @@
  * instead of twice, to 1e-5 of the largest magnitude.
  */
 import { describe, expect, it } from 'vitest';
-import { type Kernels, instantiateKernels, packPanels, panelFloats } from '../../../../src/inference/compiled/kernels.js';
+import { type Kernels, instantiateKernels, panelFloats } from '../../../../src/inference/compiled/kernels.js';
 import { Rng } from '../../../../scripts/math/rng.js';
 import { kernelsModule } from './kernels-module.js';
 
@@ -41,6 +41,14 @@ function put(k: ReturnType<typeof kernels>, data: Float32Array | Uint8Array): nu
   return at;
 }
 
+/** W ([inSize, outSize]) packed into panels by the kernels' pack_panels; returns the panels' byte offset. */
+function packed(k: ReturnType<typeof kernels>, w: Float32Array, inSize: number, outSize: number): number {
+  const src = put(k, w);
+  const dst = k.at(panelFloats(inSize, outSize) * 4);
+  k.k.pack_panels(src, dst, inSize, outSize);
+  return dst;
+}
+
 function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
@@ -59,11 +67,9 @@ describe('dense', () => {
     const x = values(rows * inSize, 0);
     const w = values(inSize * outSize, 0);
     const bias = values(outSize, 0);
-    const panels = new Float32Array(panelFloats(inSize, outSize));
-    packPanels(w, inSize, outSize, panels);
     const padded = new Float32Array(Math.ceil(outSize / 8) * 8);
     padded.set(bias);
-    const [xp, wp, bp] = [put(k, x), put(k, panels), put(k, padded)];
+    const [xp, wp, bp] = [put(k, x), packed(k, w, inSize, outSize), put(k, padded)];
     for (const relu of [0, 1]) {
       const out = k.at(rows * outSize * 4 + 64);
       k.f32().fill(123, out >> 2, (out >> 2) + rows * outSize + 16); // a sentinel past the end, which must survive
@@ -90,9 +96,7 @@ describe('dense', () => {
     const k = kernels();
     const [inSize, outSize] = [45, 37];
     const x = values(9 * inSize, 0);
-    const panels = new Float32Array(panelFloats(inSize, outSize));
-    packPanels(values(inSize * outSize, 0), inSize, outSize, panels);
-    const [xp, wp, bp] = [put(k, x), put(k, panels), put(k, values(40, 0))];
+    const [xp, wp, bp] = [put(k, x), packed(k, values(inSize * outSize, 0), inSize, outSize), put(k, values(40, 0))];
     const batch = k.at(9 * outSize * 4);
     k.k.dense(xp, wp, bp, batch, 9, inSize, outSize, 0);
     for (const r of [0, 5, 8]) {
@@ -102,14 +106,23 @@ describe('dense', () => {
     }
   });
 
-  it('packs denormal weights as 0 (WebAssembly has no flush-to-zero) and pads the last panel with zeros', () => {
-    const w = Float32Array.of(1e-40, 2, -1e-39, 3, 1.2e-38, -4);
-    const panels = new Float32Array(panelFloats(3, 2)).fill(9);
-    packPanels(w, 3, 2, panels);
-    expect(Array.from(panels.subarray(0, 8))).toEqual([0, 2, 0, 0, 0, 0, 0, 0]);
-    expect(Array.from(panels.subarray(8, 16))).toEqual([-0, 3, 0, 0, 0, 0, 0, 0].map((v) => v + 0));
-    expect(panels[16]).toBeCloseTo(1.2e-38, 45);
-    expect(panels[17]).toBe(-4);
+  it('packs W into 8-column panels, denormal weights as 0 (WebAssembly has no flush-to-zero), the last panel padded with zeros', () => {
+    const k = kernels();
+    // [3, 10]: two panels, the second holding columns 8 and 9.
+    const w = Float32Array.from({ length: 30 }, (_, i) => (i === 0 ? 1e-40 : i === 11 ? -1e-39 : i === 12 ? 1.2e-38 : i + 1));
+    const at = packed(k, w, 3, 10);
+    const panels = k.f32().subarray(at >> 2, (at >> 2) + panelFloats(3, 10));
+    expect(panels).toHaveLength(48);
+    for (let p = 0; p < 2; p++) {
+      for (let row = 0; row < 3; row++) {
+        for (let c = 0; c < 8; c++) {
+          const j = p * 8 + c;
+          const want = j >= 10 ? 0 : Math.abs(w[row * 10 + j]!) < 1.1754943508222875e-38 ? 0 : w[row * 10 + j]!;
+          expect(Math.abs(panels[(p * 3 + row) * 8 + c]!), `panel ${p} row ${row} column ${c}`).toBe(Math.abs(want));
+        }
+      }
+    }
+    expect(panels[(0 * 3 + 1) * 8 + 2]).toBeCloseTo(1.2e-38, 45);
   });
 });
 
