@@ -1,22 +1,23 @@
 // ltv-edge browser snippet: the visitor's value tier, for personalisation.
-// No dependencies. Usage:
+// No dependencies. Usage, with the id and token your back end put in the page:
 //   import { loadTier } from 'https://ltv.example/ltv-segment.js';
-//   loadTier({ siteKey: 'pk_…', id: visitorId });
-// Sets <html data-ltv-tier="high|medium|low|default"> and dispatches `ltv:tier`
-// on document (detail: { tier, source: 'api' | 'default' }). Never throws: on a
-// time-out, an error or an unknown visitor the tier is `fallback`.
-export async function loadTier({ siteKey, id, endpoint, timeoutMs = 800, fallback = 'default', target = document.documentElement } = {}) {
+//   loadTier({ siteKey: 'pk_…', id: visitorId, token: visitorToken });
+// The token is signed by your back end for this visitor (docs/callers.md); the
+// public site key alone looks nobody up. Sets <html data-ltv-tier="high|medium|low|default">
+// and dispatches `ltv:tier` on document (detail: { tier, source: 'api' | 'default' }).
+// Never throws: on a time-out, an error, an unknown visitor or no token the tier is `fallback`.
+export async function loadTier({ siteKey, id, token, endpoint, timeoutMs = 800, fallback = 'default', target = document.documentElement } = {}) {
   const url = endpoint ?? new URL('/v1/segment', import.meta.url).href;
   let tier = fallback;
   let source = 'default';
-  if (siteKey && id) {
+  if (siteKey && id && token) {
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), timeoutMs);
     try {
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ siteKey, id }),
+        body: JSON.stringify({ siteKey, id, token }),
         signal: abort.signal,
         credentials: 'omit',
       });

@@ -22,6 +22,7 @@ import { scoreRoutes } from './routes/score.js';
 import { segmentRoutes } from './routes/segment.js';
 import { docsRoutes } from './routes/docs.js';
 import { segmentCors } from './segment/cors.js';
+import { demoSignerRoutes } from './segment/demo-signer.js';
 import type { AppEnv } from './types.js';
 
 /** Routes that need a bearer token; health and /openapi.json are public. */
@@ -58,6 +59,8 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   app.route('/', oipRoutes(state));
   app.route('/', segmentRoutes(state));
   app.route('/', docsRoutes());
+  // The demo page's token signer: local site keys on a loopback address only (src/segment/demo-signer.ts).
+  app.route('/', demoSignerRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer' });
   // Generated from the same zod schemas that validate, once per isolate, on first use. (zod-openapi's

@@ -8,7 +8,7 @@
 export interface Config {
   /** Origins allowed by CORS; `*` allows any. Default: none. */
   allowedOrigins: readonly string[];
-  /** Most customers (rows) one scoring request may carry. Default 1000. */
+  /** Most customers (rows) one scoring request may carry. Default 1000, at most MAX_BATCH_CEILING. */
   maxBatch: number;
   /** Largest request body in bytes. Default 1 MiB. */
   maxBodyBytes: number;
@@ -17,6 +17,13 @@ export interface Config {
 }
 
 export const DEFAULTS = { maxBatch: 1000, maxBodyBytes: 1 << 20, warmUpRuns: 3000 } as const;
+
+/**
+ * The most MAX_BATCH may be set to. The request schemas cap their arrays at a fixed
+ * length, checked before any element is (src/schemas/limits.ts); MAX_BATCH must stay
+ * within that cap, or a batch the setting allows would be refused by the schema.
+ */
+export const MAX_BATCH_CEILING = 10_000;
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -30,7 +37,7 @@ export function readConfig(env: Partial<Env> = NO_BINDINGS): Config {
   if (config === undefined) {
     config = {
       allowedOrigins: list(env.ALLOWED_ORIGINS),
-      maxBatch: positiveInteger('MAX_BATCH', env.MAX_BATCH, DEFAULTS.maxBatch),
+      maxBatch: positiveInteger('MAX_BATCH', env.MAX_BATCH, DEFAULTS.maxBatch, MAX_BATCH_CEILING),
       maxBodyBytes: positiveInteger('MAX_BODY_BYTES', env.MAX_BODY_BYTES, DEFAULTS.maxBodyBytes),
       apiTokens: list(env.API_TOKEN),
     };
@@ -44,12 +51,13 @@ function list(value: unknown): string[] {
   return value.split(',').map((item) => item.trim()).filter((item) => item.length > 0);
 }
 
-function positiveInteger(name: string, value: unknown, fallback: number): number {
+function positiveInteger(name: string, value: unknown, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === '') return fallback;
   const number = typeof value === 'number' ? value : Number(value);
   if (!Number.isSafeInteger(number) || number < 1) {
     throw new ConfigError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
   }
+  if (number > max) throw new ConfigError(`${name} must be at most ${max}, got ${JSON.stringify(value)}`);
   return number;
 }
 

@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError, intOption } from '../cli/args.js';
 import { runCli } from '../cli/run.js';
+import { checkOutputFileReplaceable } from '../fs/owned-output.js';
 import { generateCustomers, toCsv } from '../data/generate.js';
 import { DEFAULT_SEED } from '../math/rng.js';
 
@@ -32,6 +33,8 @@ function parseConfig(argv: string[]): GenerateConfig {
 
 function main(argv: string[]): void {
   const config = parseConfig(argv);
+  // A file it may replace: not a directory, not a link to something else.
+  checkOutputFileReplaceable({ flag: '--out', path: config.out }, []);
   const table = generateCustomers(config);
   mkdirSync(dirname(config.out), { recursive: true });
   writeFileSync(config.out, toCsv(table));

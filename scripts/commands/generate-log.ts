@@ -14,6 +14,7 @@ import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { intOption } from '../cli/args.js';
 import { runCli } from '../cli/run.js';
+import { checkOutputFileReplaceable } from '../fs/owned-output.js';
 import { generateLog } from '../log-to-table/log-generator.js';
 
 async function main(argv: string[]): Promise<void> {
@@ -21,6 +22,8 @@ async function main(argv: string[]): Promise<void> {
   const lines = intOption('lines', values.lines, 10_000_000, 1);
   const seed = intOption('seed', values.seed, 42, 0);
   const out = values.out ?? 'data/transactions.csv';
+  // A file it may replace: not a directory, not a link to something else.
+  checkOutputFileReplaceable({ flag: '--out', path: out }, []);
   mkdirSync(dirname(out), { recursive: true });
   const file = createWriteStream(out);
   const gzip = out.endsWith('.gz') ? createGzip() : undefined;

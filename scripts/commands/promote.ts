@@ -51,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
   const currentScores = scores(set.actual, await predict(modelDir, current, set));
   const candidateScores = scores(set.actual, await predict(values.candidate, candidate, set));
   const changes = specChanges(current.spec, candidate.spec);
-  const result = gate(currentScores, candidateScores, changes, values['allow-spec-change']!);
+  const result = gate(currentScores, candidateScores, changes, values['allow-spec-change']!, candidate.metrics);
 
   const W = 17;
   const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;

@@ -22,6 +22,7 @@ import { DataError, plural } from '../data/errors.js';
 import { readCsvFile } from '../data/table.js';
 import { buildRecords } from '../feature-store/build-records.js';
 import { ManifestError, parseManifest } from '../../src/spec/manifest.js';
+import { printable, printableList } from '../cli/printable.js';
 
 const ENVS = ['local', 'staging', 'production'] as const;
 /** Rejected rows printed in full; the rest are counted. */
@@ -64,12 +65,16 @@ function main(argv: string[]): void {
   const { records } = readCsvFile(values.features);
   const built = buildRecords(records, values.id, manifest, new Date().toISOString(), values.features);
   const rows = records.length - 1;
-  console.log(`${values.features}: ${plural(rows, 'row')}; features read: ${built.featureColumns.join(', ') || 'none'}`);
-  if (built.ignoredColumns.length > 0) console.log(`  ignored (not features of model ${manifest.version}): ${built.ignoredColumns.join(', ')}`);
+  console.log(`${values.features}: ${plural(rows, 'row')}; features read: ${printableList(built.featureColumns) || 'none'}`);
+  if (built.ignoredColumns.length > 0) console.log(`  ignored (not features of model ${manifest.version}): ${printableList(built.ignoredColumns)}`);
   for (const r of built.rejected.slice(0, LISTED)) {
-    console.log(`  rejected: ${values.features}: line ${r.line}${r.field === undefined ? '' : `, field ${JSON.stringify(r.field)}`}${r.id === undefined ? '' : ` (id ${JSON.stringify(r.id)})`}: ${r.message}`);
+    console.log(`  rejected: ${values.features}: line ${r.line}${r.field === undefined ? '' : `, field ${printable(r.field)}`}${r.id === undefined ? '' : ` (id ${printable(r.id)})`}: ${r.message}`);
   }
   if (built.rejected.length > LISTED) console.log(`  … and ${built.rejected.length - LISTED} more rejections`);
+  if (built.spacedIds > 0) {
+    const ids = built.spacedIds === 1 ? '1 id begins or ends' : `${built.spacedIds} ids begin or end`;
+    console.log(`  note: ${ids} with white space; ids are stored exactly as written, so score them with the same spaces`);
+  }
   const rejectedRows = new Set(built.rejected.map((r) => r.line)).size;
 
   if (!values['dry-run'] && built.pairs.length > 0) {

@@ -34,8 +34,11 @@ async function main(): Promise<void> {
   process.stdout.write(summaryTable(manifest, report, 'model'));
 
   const token = `dev-${randomBytes(12).toString('hex')}`;
-  const server = spawn('wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(PORT), '--var', `API_TOKEN:${token}`], {
+  // The token as wrangler.toml's required secret (wrangler reads secrets from the environment), not a --var:
+  // wrangler would otherwise warn that the secret is missing.
+  const server = spawn('wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(PORT)], {
     stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, API_TOKEN: token, WRANGLER_SEND_METRICS: 'false' },
   });
   const stop = () => server.kill('SIGINT');
   process.on('SIGINT', stop);

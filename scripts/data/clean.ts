@@ -10,6 +10,7 @@
  * (./fit-spec.ts), since the ONNX graph does the clipping.
  */
 import type { FeatureColumn, Table } from './table.js';
+import { printable } from '../cli/printable.js';
 
 export interface CleanOptions {
   /** Drop rows identical to an earlier row in every field (and in id). Default true. */
@@ -107,7 +108,7 @@ export function findDegenerateColumns(
       distinct.add(value);
       if (distinct.size > 1) break;
     }
-    const name = JSON.stringify(column.name);
+    const name = printable(column.name);
     if (present === 0) {
       dropped.push({ name: column.name, reason: 'missing', message: `column ${name} is missing in every training row; dropped` });
     } else if (distinct.size === 1) {

@@ -15,6 +15,7 @@
  * between quotes, so a 25,000 × 28 table parses in a few tens of milliseconds.
  */
 import { DataError, plural } from './errors.js';
+import { escapeFormulaCell } from './formula-cells.js';
 
 export interface CsvRecord {
   /** Field values, unquoted; never trimmed. */
@@ -149,9 +150,12 @@ function countNewlines(text: string, from: number, to: number): number {
   return count;
 }
 
-/** One record as a CSV line (without the line end), quoting only the fields that need it. */
+/**
+ * One record as a CSV line (without the line end), quoting only the fields that need it;
+ * a text field a spreadsheet would run as a formula is escaped first (./formula-cells.ts).
+ */
 export function formatCsvRecord(fields: readonly string[], separator = ','): string {
-  return fields.map((field) => formatCsvField(field, separator)).join(separator);
+  return fields.map((field) => formatCsvField(escapeFormulaCell(field), separator)).join(separator);
 }
 
 function formatCsvField(field: string, separator: string): string {

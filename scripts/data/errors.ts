@@ -4,6 +4,7 @@
  * does not match. It carries where the problem is, so the CLI prints the message
  * as it stands and exits non-zero; nothing else needs to know the place's format.
  */
+import { printable } from '../cli/printable.js';
 
 /** Where a problem is: any subset of file, physical line (1-based) and column name. */
 export interface DataPlace {
@@ -33,7 +34,7 @@ export class DataError extends Error {
 function formatPlace({ file, line, column }: DataPlace): string {
   const where: string[] = [];
   if (line !== undefined) where.push(`line ${line}`);
-  if (column !== undefined) where.push(`column ${JSON.stringify(column)}`);
+  if (column !== undefined) where.push(`column ${printable(column)}`);
   const inFile = where.join(', ');
   if (file === undefined) return inFile ? `${inFile}: ` : '';
   return inFile ? `${file}: ${inFile}: ` : `${file}: `;

@@ -23,6 +23,12 @@ const f32 = Math.fround;
 /** What the Encoder needs before fitting: no-op transforms, replaced by fitTransforms. */
 const UNFITTED: ColumnTransform = { impute: 0, min: -Infinity, max: Infinity, mean: 0, std: 1 };
 
+/**
+ * Longest categorical level kept, in UTF-16 code units. Levels travel in ltv.json, which
+ * the worker bundles and GET /v1/model serves: a free-text cell of megabytes must not.
+ */
+export const MAX_LEVEL_LENGTH = 256;
+
 export interface Vocabulary {
   /** The kept levels, most frequent first, then OTHER_LEVEL and MISSING_LEVEL. */
   levels: string[];
@@ -30,12 +36,15 @@ export interface Vocabulary {
   distinct: number;
   /** Training rows whose value is not among the kept levels (they encode as OTHER). */
   otherRows: number;
+  /** Distinct training values longer than MAX_LEVEL_LENGTH, and their rows: never levels. */
+  overlong: { values: number; rows: number };
 }
 
 /**
  * The `maxLevels` most frequent training values of a categorical column (ties in
  * code-unit order, so the result does not depend on row order), then OTHER and
- * MISSING. Values equal to those reserved names are not levels: they encode as OTHER.
+ * MISSING. Values equal to those reserved names, or longer than MAX_LEVEL_LENGTH, are
+ * not levels: they encode as OTHER.
  */
 export function vocabulary(column: CategoricalColumn, trainRows: Int32Array, maxLevels: number): Vocabulary {
   const counts = new Map<string, number>();
@@ -44,8 +53,15 @@ export function vocabulary(column: CategoricalColumn, trainRows: Int32Array, max
     if (value === null || value === undefined) continue;
     counts.set(value, (counts.get(value) ?? 0) + 1);
   }
+  const overlong = { values: 0, rows: 0 };
+  for (const [value, count] of counts) {
+    if (value.length > MAX_LEVEL_LENGTH) {
+      overlong.values++;
+      overlong.rows += count;
+    }
+  }
   const ranked = [...counts]
-    .filter(([value]) => value !== OTHER_LEVEL && value !== MISSING_LEVEL)
+    .filter(([value]) => value !== OTHER_LEVEL && value !== MISSING_LEVEL && value.length <= MAX_LEVEL_LENGTH)
     .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, maxLevels);
   const keptRows = ranked.reduce((sum, [, count]) => sum + count, 0);
@@ -54,6 +70,7 @@ export function vocabulary(column: CategoricalColumn, trainRows: Int32Array, max
     levels: [...ranked.map(([value]) => value), OTHER_LEVEL, MISSING_LEVEL],
     distinct: counts.size,
     otherRows: presentRows - keptRows,
+    overlong,
   };
 }
 

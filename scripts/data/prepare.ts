@@ -9,14 +9,15 @@
  *       ─fitTransforms (train)─▶ FeatureSpec ─applyTransforms─▶ scaled
  */
 import { Encoder } from '../../src/spec/encode.js';
-import { type FeatureSpec, SPEC_FORMAT, columnNames, encodedWidth } from '../../src/spec/feature-spec.js';
+import { type FeatureSpec, OTHER_LEVEL, SPEC_FORMAT, columnNames, encodedWidth } from '../../src/spec/feature-spec.js';
 import { type DroppedColumn, cleanRows, countMissing, findDegenerateColumns } from './clean.js';
-import { DataError } from './errors.js';
-import { type ClipCount, fitTarget, fitTransforms, layoutFeatures } from './fit-spec.js';
+import { DataError, plural } from './errors.js';
+import { type ClipCount, MAX_LEVEL_LENGTH, fitTarget, fitTransforms, layoutFeatures } from './fit-spec.js';
 import { type SplitRows, applySplitFile, randomSplit, readSplitFile } from './split.js';
 import { type FeatureColumn, type Table, readTable } from './table.js';
 import { applyTransforms } from './transform.js';
 import { DEFAULT_SEED } from '../math/rng.js';
+import { printable, printableValue } from '../cli/printable.js';
 
 export interface PrepareOptions {
   /** CSV file, one row per customer, with a header. */
@@ -144,12 +145,20 @@ export function prepareData(options: PrepareOptions): PreparedData {
   }
   const split: SplitRows = splitFile === undefined ? randomSplit(kept, o.testFraction, o.seed) : applySplitFile(kept, splitFile);
 
+  for (const column of table.features) {
+    if (column.type !== 'categorical' || column.inferredFrom === undefined) continue;
+    const { line, cell, numbers } = column.inferredFrom;
+    warnings.push(
+      `column ${printable(column.name)} is read as categorical because line ${line} holds ${printableValue(cell)}, which is not a number ` +
+        `(${numbers} of its cells are numbers); if the column is numeric, fix that cell, or pass --categorical to list the categorical columns and make any other non-number an error`,
+    );
+  }
   const missingByColumn = countMissing(table.features, kept);
   const nonFiniteByColumn: Record<string, number> = {};
   for (const column of table.features) {
     if (column.type === 'numeric' && column.nonFinite > 0) {
       nonFiniteByColumn[column.name] = column.nonFinite;
-      warnings.push(`column ${JSON.stringify(column.name)} has ${column.nonFinite} non-finite values, read as missing`);
+      warnings.push(`column ${printable(column.name)} has ${column.nonFinite} non-finite values, read as missing`);
     }
   }
   const { kept: columns, dropped } = findDegenerateColumns(table.features, split.train);
@@ -160,9 +169,15 @@ export function prepareData(options: PrepareOptions): PreparedData {
   const categories: DataReport['categories'] = {};
   for (const [name, vocab] of vocabularies) {
     categories[name] = { distinct: vocab.distinct, kept: vocab.levels.length - 2, otherRows: vocab.otherRows };
+    if (vocab.overlong.values > 0) {
+      warnings.push(
+        `column ${printable(name)}: ${vocab.overlong.values} distinct value${vocab.overlong.values === 1 ? ' is' : 's are'} longer than ${MAX_LEVEL_LENGTH} characters ` +
+          `(${plural(vocab.overlong.rows, 'training row')}) and not kept as levels; they encode as ${OTHER_LEVEL}, in training and when scored`,
+      );
+    }
     if (vocab.distinct > o.maxLevels && vocab.distinct >= 0.5 * split.train.length) {
       warnings.push(
-        `column ${JSON.stringify(name)} has ${vocab.distinct} distinct values in ${split.train.length} training rows; ` +
+        `column ${printable(name)} has ${vocab.distinct} distinct values in ${split.train.length} training rows; ` +
           'if it identifies customers, name it as the id column',
       );
     }
@@ -172,7 +187,7 @@ export function prepareData(options: PrepareOptions): PreparedData {
   const trainRaw = encodeRows(encoder, table, columns, split.train);
   const fitted = fitTransforms(layout, trainRaw, split.train.length, o.clipQuantiles);
   for (const name of fitted.collapsed) {
-    warnings.push(`column ${JSON.stringify(name)} is constant after clipping to its training quantiles; it carries no information`);
+    warnings.push(`column ${printable(name)} is constant after clipping to its training quantiles; it carries no information`);
   }
   const spec: FeatureSpec = {
     format: SPEC_FORMAT,

@@ -5,6 +5,7 @@
 import { Rng } from '../math/rng.js';
 import { DataError } from './errors.js';
 import { readCsvFile } from './table.js';
+import { printable, printableList } from '../cli/printable.js';
 
 export interface SplitRows {
   /** 0-based data rows of each split, ascending. */
@@ -51,7 +52,7 @@ export function readSplitFile(
   const splitAt = header.indexOf('split');
   const idAt = header.indexOf('customer_id');
   if (rowAt < 0 || splitAt < 0) {
-    throw new DataError(`a split file needs the columns "row" and "split" (header: ${header.join(', ')})`, { file, line: records[0]!.line });
+    throw new DataError(`a split file needs the columns "row" and "split" (header: ${printableList(header)})`, { file, line: records[0]!.line });
   }
   const count = records.length - 1;
   if (count !== dataRows) {
@@ -80,7 +81,7 @@ export function readSplitFile(
       const dataId = ids?.values[row];
       if (ids !== undefined && dataId !== null && dataId !== undefined && !sameId(customerId, dataId)) {
         throw new DataError(
-          `customer_id ${JSON.stringify(customerId)} of row ${row} does not match ${JSON.stringify(dataId)} in the data's column ${JSON.stringify(ids.name)}`,
+          `customer_id ${printable(customerId)} of row ${row} does not match ${printable(dataId)} in the data's column ${printable(ids.name)}`,
           { file, line },
         );
       }

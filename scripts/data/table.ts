@@ -12,9 +12,13 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { describe } from '../../src/spec/encode.js';
 import { type CsvRecord, parseCsv } from './csv.js';
 import { DataError } from './errors.js';
+import { unescapeFormulaCell } from './formula-cells.js';
+
+/** Largest magnitude a float32 holds: the model predicts in float32, so no target may be larger. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+import { printable, printableList, printableValue } from '../cli/printable.js';
 
 /** A numeric feature: NaN marks a missing (or non-finite) value. */
 export interface NumericColumn {
@@ -30,6 +34,12 @@ export interface CategoricalColumn {
   name: string;
   type: 'categorical';
   values: (string | null)[];
+  /**
+   * Present when the column was inferred categorical (not listed in `categorical`) although
+   * some of its cells are numbers: the first cell that is not one, which made it so, and
+   * how many cells are numbers. A stray byte in a numeric column shows up here.
+   */
+  inferredFrom?: { line: number; cell: string; numbers: number };
 }
 
 export type FeatureColumn = NumericColumn | CategoricalColumn;
@@ -86,7 +96,7 @@ export function parseNumber(cell: string): number | undefined {
   return NON_DECIMAL.test(cell) ? undefined : value;
 }
 
-/** Reads a CSV file whole: bytes, their SHA-256 and the parsed records. */
+/** Reads a CSV file whole: bytes, their SHA-256 and the parsed records, formula escapes undone. */
 export function readCsvFile(file: string): { records: CsvRecord[]; sha256: string } {
   let bytes: Buffer;
   try {
@@ -97,16 +107,49 @@ export function readCsvFile(file: string): { records: CsvRecord[]; sha256: strin
     throw new DataError(reason, { file });
   }
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new DataError('the file is not UTF-8 text', { file });
-  }
+  const text = decodeUtf8(bytes, file);
+  checkLineEnds(text, file);
   const records = parseCsv(text, { file });
+  // Cells the tools escaped against spreadsheet formulas read back as they were (./formula-cells.ts).
+  for (const { fields } of records) {
+    for (let i = 0; i < fields.length; i++) if (fields[i]!.charCodeAt(0) === 0x27) fields[i] = unescapeFormulaCell(fields[i]!);
+  }
   if (records.length === 0) throw new DataError('the file is empty', { file });
   if (records.length === 1) throw new DataError('the file has a header but no data rows', { file });
   return { records, sha256 };
+}
+
+/** The file as text, or a DataError naming the first line that is not UTF-8. */
+function decodeUtf8(bytes: Uint8Array, file: string): string {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    // A line feed is never part of a multi-byte sequence, so lines can be decoded one by one.
+    let line = 1;
+    for (let start = 0; start <= bytes.length; line++) {
+      const end = bytes.indexOf(0x0a, start);
+      const stop = end < 0 ? bytes.length : end;
+      try {
+        decoder.decode(bytes.subarray(start, stop));
+      } catch {
+        break;
+      }
+      start = stop + 1;
+    }
+    throw new DataError('this line is not UTF-8 text; save the file as UTF-8 (it may be Latin-1 or Windows-1252)', { file, line });
+  }
+}
+
+/**
+ * Line ends of CR alone (classic Mac OS, Excel's "CSV (Macintosh)") would read as one long
+ * record, since a lone CR is data in CSV: say so instead of "no data rows".
+ */
+function checkLineEnds(text: string, file: string): void {
+  const cr = text.indexOf('\r');
+  if (!text.includes('\n') && cr >= 0 && cr < text.trimEnd().length) {
+    throw new DataError('the lines end in CR alone (classic Mac OS line ends); save the file with LF or CRLF line ends', { file, line: 1 });
+  }
 }
 
 /** Reads and types a customer table. Throws DataError naming the file, line and column of the first problem. */
@@ -117,7 +160,7 @@ export function readTable(file: string, options: TableOptions = {}): Table {
   checkHeader(header, file, headerRecord.line);
   const where = (name: string, what: string): number => {
     const index = header.indexOf(name);
-    if (index < 0) throw new DataError(`${what} ${JSON.stringify(name)} is not in the header (columns: ${header.join(', ')})`, { file });
+    if (index < 0) throw new DataError(`${what} ${printable(name)} is not in the header (columns: ${printableList(header)})`, { file });
     return index;
   };
 
@@ -134,8 +177,8 @@ export function readTable(file: string, options: TableOptions = {}): Table {
   const categorical = new Set(options.categorical ?? []);
   for (const name of categorical) {
     const index = where(name, 'the categorical column');
-    if (index === targetIndex) throw new DataError(`the target ${JSON.stringify(name)} cannot be categorical`, { file });
-    if (index === idIndex) throw new DataError(`${JSON.stringify(name)} is the id column, never a feature`, { file });
+    if (index === targetIndex) throw new DataError(`the target ${printable(name)} cannot be categorical`, { file });
+    if (index === idIndex) throw new DataError(`${printable(name)} is the id column, never a feature`, { file });
   }
 
   const dataRecords = records.slice(1);
@@ -145,7 +188,7 @@ export function readTable(file: string, options: TableOptions = {}): Table {
   const column = (index: number): string[] => cells.map((fields) => fields[index]!.trim());
 
   const targetName = header[targetIndex]!;
-  const target = { name: targetName, values: readNumbers(column(targetIndex), lines, file, targetName, true)!.values };
+  const target = { name: targetName, values: readTarget(column(targetIndex), lines, file, targetName) };
   const id = idIndex < 0 ? undefined : {
     name: header[idIndex]!,
     values: column(idIndex).map((cell) => (isMissing(cell) ? null : cell)),
@@ -157,8 +200,13 @@ export function readTable(file: string, options: TableOptions = {}): Table {
     const values = column(index);
     const declared = options.categorical !== undefined;
     const numbers = categorical.has(name) ? undefined : readNumbers(values, lines, file, name, false, declared);
-    if (numbers === undefined) {
-      features.push({ name, type: 'categorical', values: values.map((cell) => (isMissing(cell) ? null : cell)) });
+    if (numbers === undefined || 'firstText' in numbers) {
+      const column: CategoricalColumn = { name, type: 'categorical', values: values.map((cell) => (isMissing(cell) ? null : cell)) };
+      if (numbers !== undefined) {
+        const count = values.reduce((n, cell) => (!isMissing(cell) && parseNumber(cell) !== undefined ? n + 1 : n), 0);
+        if (count > 0) column.inferredFrom = { line: lines[numbers.firstText]!, cell: values[numbers.firstText]!, numbers: count };
+      }
+      features.push(column);
     } else {
       features.push({ name, type: 'numeric', ...numbers });
     }
@@ -173,22 +221,41 @@ function checkHeader(header: string[], file: string, line: number): void {
     if (name === '') throw new DataError(`column ${index + 1} of the header has no name`, { file, line });
     const earlier = seen.get(name);
     if (earlier !== undefined) {
-      throw new DataError(`column ${JSON.stringify(name)} appears twice (columns ${earlier + 1} and ${index + 1})`, { file, line });
+      throw new DataError(`column ${printable(name)} appears twice (columns ${earlier + 1} and ${index + 1})`, { file, line });
     }
     seen.set(name, index);
   });
 }
 
 /**
+ * The target column as numbers (./readNumbers, keeping ±Infinity for cleaning to count).
+ * A finite target beyond the float32 range is an error with its place: the network
+ * predicts in float32, and such a value made training diverge without saying where.
+ */
+function readTarget(cells: readonly string[], lines: Int32Array, file: string, name: string): Float64Array {
+  const { values } = readNumbers(cells, lines, file, name, true) as { values: Float64Array };
+  for (let row = 0; row < values.length; row++) {
+    const y = values[row]!;
+    if (Number.isFinite(y) && Math.abs(y) > FLOAT32_MAX) {
+      throw new DataError(
+        `target ${printableValue(cells[row]!)} is beyond ±3.4e38, the float32 range the model predicts in; fix the value or leave the cell empty`,
+        { file, line: lines[row]!, column: name },
+      );
+    }
+  }
+  return values;
+}
+
+/**
  * Parses a column as numbers: missing cells become NaN; non-finite numbers stay
  * ±Infinity when `keepInfinite` (the target: cleaning drops those rows) and become
  * NaN otherwise (a feature: counted in `nonFinite`). A cell that is not a number
- * is an error when `strict`; otherwise the column is not numeric and the result
- * is undefined.
+ * is an error when `strict`; otherwise the column is not numeric, and the result
+ * names the first such row.
  */
 function readNumbers(
   cells: readonly string[], lines: Int32Array, file: string, name: string, keepInfinite: boolean, strict = true,
-): { values: Float64Array; nonFinite: number } | undefined {
+): { values: Float64Array; nonFinite: number } | { firstText: number } {
   const values = new Float64Array(cells.length);
   let nonFinite = 0;
   for (let row = 0; row < cells.length; row++) {
@@ -199,8 +266,8 @@ function readNumbers(
     }
     const value = parseNumber(cell);
     if (value === undefined) {
-      if (!strict) return undefined;
-      throw new DataError(`expected a number, got ${describe(cell)}`, { file, line: lines[row]!, column: name });
+      if (!strict) return { firstText: row };
+      throw new DataError(`expected a number, got ${printableValue(cell)}`, { file, line: lines[row]!, column: name });
     }
     if (!Number.isFinite(value) && !keepInfinite) {
       nonFinite++;

@@ -6,6 +6,7 @@
 import { DataError } from '../data/errors.js';
 import { fitMeanBaseline, fitPastSpendBaseline, predictMeanBaseline, predictPastSpendBaseline } from './baselines.js';
 import { fitRidge, predictRidge } from './ridge.js';
+import { printable, printableList } from '../cli/printable.js';
 
 /** The parts of a prepared split the baselines read. */
 export interface BaselineSplit {
@@ -47,8 +48,8 @@ function pastSpendIndex(columns: readonly string[], name: string): number {
   if (index < 0) {
     const numeric = columns.filter((c) => !c.includes('='));
     throw new DataError(
-      `--past-spend: "${name}" is not a numeric feature column of the model ` +
-        `(dropped, categorical or absent; numeric columns: ${numeric.join(', ')})`,
+      `--past-spend: ${printable(name)} is not a numeric feature column of the model ` +
+        `(dropped, categorical or absent; numeric columns: ${printableList(numeric)})`,
       { column: name },
     );
   }

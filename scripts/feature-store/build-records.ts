@@ -6,6 +6,8 @@
  *
  * Cells are read as the trainer reads them (scripts/data/table.ts): an empty or
  * NA/NaN/null cell is missing; a numeric feature's cell must be a decimal number.
+ * Ids are stored exactly as written, never trimmed: a caller scores a customer by
+ * the id it sends, and `" spaced "` trimmed to `spaced` would then be unknown.
  * Columns that are not features of the model (the target, other ids) are ignored
  * and reported.
  */
@@ -15,6 +17,7 @@ import { isMissing, parseNumber } from '../data/table.js';
 import { type StoredFeatures, type StoredValue, featureKey, invalidId } from '../../src/feature-store/stored-record.js';
 import { Encoder } from '../../src/spec/encode.js';
 import type { ModelManifest } from '../../src/spec/manifest.js';
+import { printable, printableList } from '../cli/printable.js';
 
 export interface KvPair {
   key: string;
@@ -36,13 +39,15 @@ export interface BuiltRecords {
   /** Columns read as features, and those ignored (not in the spec). */
   featureColumns: string[];
   ignoredColumns: string[];
+  /** Stored ids that begin or end with white space (stored as they are; callers must send them so). */
+  spacedIds: number;
 }
 
 export function buildRecords(records: readonly CsvRecord[], idColumn: string, manifest: ModelManifest, publishedAt: string, file?: string): BuiltRecords {
   const [header, ...rows] = records;
   if (header === undefined) throw new DataError('the file is empty', { file });
   const idIndex = header.fields.indexOf(idColumn);
-  if (idIndex < 0) throw new DataError(`no id column ${JSON.stringify(idColumn)}; the columns are ${header.fields.join(', ')}`, { file, line: header.line });
+  if (idIndex < 0) throw new DataError(`no id column ${printable(idColumn)}; the columns are ${printableList(header.fields)}`, { file, line: header.line });
   const byName = new Map(manifest.spec.features.map((f) => [f.name, f]));
   const featureColumns = header.fields.filter((name, i) => i !== idIndex && byName.has(name));
   const ignoredColumns = header.fields.filter((name, i) => i !== idIndex && !byName.has(name));
@@ -51,10 +56,11 @@ export function buildRecords(records: readonly CsvRecord[], idColumn: string, ma
   const pairs: KvPair[] = [];
   const rejected: RejectedRow[] = [];
   const seen = new Map<string, number>();
+  let spacedIds = 0;
   for (const row of rows) {
-    const id = row.fields[idIndex]!.trim();
+    const id = row.fields[idIndex]!;
     const reject = (message: string, field?: string) => rejected.push({ line: row.line, id: id || undefined, field, message });
-    const badId = invalidId(id);
+    const badId = id.trim() === '' ? 'expected a non-empty id' : invalidId(id);
     if (badId !== undefined) { reject(badId, idColumn); continue; }
     const first = seen.get(id);
     if (first !== undefined) { reject(`duplicate id, first on line ${first}`, idColumn); continue; }
@@ -79,6 +85,7 @@ export function buildRecords(records: readonly CsvRecord[], idColumn: string, ma
 
     const record: StoredFeatures = { modelVersion: manifest.version, publishedAt, features };
     pairs.push({ key: featureKey(id), value: JSON.stringify(record) });
+    if (id !== id.trim()) spacedIds++;
   }
-  return { pairs, rejected, featureColumns, ignoredColumns };
+  return { pairs, rejected, featureColumns, ignoredColumns, spacedIds };
 }

@@ -7,7 +7,7 @@ import { UsageError, intOption, listOption } from '../cli/args.js';
 import { type FeaturesConfig, type InputFormat, type WindowMode, formatFromName } from './config.js';
 
 export const FEATURE_OPTIONS = [
-  'transactions', 'out', 'format', 'delimiter', 'date-format',
+  'transactions', 'transactions-glob', 'out', 'format', 'delimiter', 'date-format',
   'customer', 'date', 'amount', 'quantity', 'unit-price', 'order', 'product', 'attribute',
   'calibration-start', 'calibration-end', 'holdout-end', 'first-purchase-days', 'horizon-days', 'target-name',
 ] as const;
@@ -28,13 +28,17 @@ export function featuresConfig(v: FeatureOptionValues): FeaturesConfig {
     const value = v[name];
     return Array.isArray(value) ? value.join(',') : value;
   };
-  const transactions = one('transactions');
+  const file = one('transactions');
+  const pattern = one('transactions-glob');
   const out = one('out');
-  if (!transactions) throw new UsageError('--transactions FILE is required (a CSV, CSV.gz or Parquet transaction log)');
+  if (file !== undefined && pattern !== undefined) throw new UsageError('give --transactions FILE or --transactions-glob PATTERN, not both');
+  const transactions = file ?? pattern;
+  if (!transactions) throw new UsageError('--transactions FILE is required (a CSV, CSV.gz or Parquet transaction log; --transactions-glob PATTERN reads several)');
   if (!out) throw new UsageError('--out FILE.csv is required (where the per-customer table goes)');
 
   const format = one('format') ?? formatFromName(transactions);
   if (!['csv', 'parquet', 'whitespace'].includes(format)) throw new UsageError(`--format: expected csv, parquet or whitespace, got "${format}"`);
+  if (pattern !== undefined && format === 'whitespace') throw new UsageError('--transactions-glob reads CSV or Parquet files; give one whitespace-separated file with --transactions');
 
   const amount = one('amount');
   const quantity = one('quantity');
@@ -44,6 +48,7 @@ export function featuresConfig(v: FeatureOptionValues): FeaturesConfig {
 
   return {
     transactions,
+    ...(pattern === undefined ? {} : { glob: true }),
     out,
     format: format as InputFormat,
     delimiter: one('delimiter'),

@@ -4,14 +4,17 @@
  * write the CSV the trainer reads — id first, features, target last — to a
  * temporary file renamed into place only when everything succeeded.
  */
-import { renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { UsageError } from '../cli/args.js';
+import { printable } from '../cli/printable.js';
 import { DataError } from '../data/errors.js';
+import { escapeFormulaCell } from '../data/formula-cells.js';
 import type { FeaturesConfig } from './config.js';
 import { type LoadReport, loadTransactions } from './load.js';
-import { ident, literal, readSql } from './sql.js';
+import { escapedFormulaSql, ident, literal, readSql } from './sql.js';
 
 /** Feature columns in output order; the ones that need an input column say which; counts are integers. */
 export const FEATURE_COLUMNS: readonly { name: string; needs?: 'quantity' | 'product' | 'calibration'; count?: true }[] = [
@@ -42,6 +45,8 @@ export interface FeaturesSummary extends LoadReport {
 }
 
 export async function buildFeatures(config: FeaturesConfig): Promise<FeaturesSummary> {
+  checkOutputNames(config);
+  checkOutputDirectory(config.out);
   const instance = await DuckDBInstance.create(':memory:', { temp_directory: join(tmpdir(), `ltv-features-duckdb-${process.pid}`) });
   const db = await instance.connect();
   const temporary = `${config.out}.partial-${process.pid}.csv`;
@@ -50,12 +55,13 @@ export async function buildFeatures(config: FeaturesConfig): Promise<FeaturesSum
     const window = await defineWindows(db, config, load);
     const excluded = [...await outsideCohort(db, config), ...await excludeIncomplete(db, config)];
     const columns = outputColumns(config);
-    const select = columns.map(([name, expr]) => `${expr} AS ${ident(name)}`).join(', ');
+    // Names and text cells escaped against spreadsheet formulas (scripts/data/formula-cells.ts).
+    const select = columns.map(([name, expr]) => `${expr} AS ${ident(escapeFormulaCell(name))}`).join(', ');
     // Ascending id, numerically when ids are numbers ("00012" after "00002"), as the shared tables are.
     await db.run(`CREATE TABLE features AS SELECT ${select} FROM (${featuresSql(config)}) computed
       ORDER BY TRY_CAST(customer_id AS DOUBLE) NULLS LAST, customer_id`);
     await db.run(`COPY features TO ${literal(temporary)} (FORMAT csv, HEADER true)`);
-    const target = ident(config.targetName);
+    const target = ident(escapeFormulaCell(config.targetName));
     const stats = (await db.runAndReadAll(`SELECT COUNT(*), AVG(CASE WHEN ${target} = 0 THEN 1.0 ELSE 0.0 END) FROM features`)).getRowsJS()[0]!;
     renameSync(temporary, config.out);
     return { ...load, customers: Number(stats[0]), excluded, targetZeroShare: Number(stats[1] ?? 0), columns: columns.map(([name]) => name), window };
@@ -122,13 +128,47 @@ function featuresSql(config: FeaturesConfig): string {
   return readSql('features').replace('{{attributes}}', attributes);
 }
 
-/** [output name, expression over the features view], id first, target last. */
-function outputColumns(config: FeaturesConfig): [string, string][] {
+/** [output name, expression over the features view, where the name comes from], id first, target last. */
+function outputColumns(config: FeaturesConfig): [string, string, string][] {
   const c = config.columns;
   const has = { quantity: c.quantity !== undefined, product: c.product !== undefined, calibration: config.window.kind === 'calibration' };
-  const features = FEATURE_COLUMNS.filter((f) => f.needs === undefined || has[f.needs]).map((f): [string, string] => [f.name, f.count ? ident(f.name) : stable(ident(f.name))]);
-  const attributes = c.attributes.map((name, i): [string, string] => [name, `attr_${i + 1}`]);
-  return [[c.customer, 'customer_id'], ...features, ...attributes, [config.targetName, stable('target')]];
+  const features = FEATURE_COLUMNS.filter((f) => f.needs === undefined || has[f.needs])
+    .map((f): [string, string, string] => [f.name, f.count ? ident(f.name) : stable(ident(f.name)), 'a feature']);
+  const attributes = c.attributes.map((name, i): [string, string, string] => [name, escapedFormulaSql(`attr_${i + 1}`), 'an attribute (--attribute)']);
+  return [
+    [c.customer, escapedFormulaSql('customer_id'), 'the customer id (--customer)'],
+    ...features,
+    ...attributes,
+    [config.targetName, stable('target'), 'the target (--target-name)'],
+  ];
+}
+
+/**
+ * Every output column needs its own name, compared as DuckDB compares them (ignoring
+ * case): a clash used to end in a DuckDB stack trace (`--target-name customer_id`) or
+ * in a column silently renamed `total_spend_1` (`--target-name total_spend`).
+ */
+function checkOutputNames(config: FeaturesConfig): void {
+  const seen = new Map<string, string>();
+  for (const [name, , origin] of outputColumns(config)) {
+    const key = name.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      throw new UsageError(
+        `two output columns would be named ${printable(name)}: ${earlier} and ${origin}; give another --target-name or --attribute ` +
+          '(output names must differ, ignoring case)',
+      );
+    }
+    seen.set(key, origin);
+  }
+}
+
+/** The output goes into an existing directory; DuckDB's error for a missing one was a stack trace. */
+function checkOutputDirectory(out: string): void {
+  const parent = dirname(resolve(out));
+  const stat = statSync(parent, { throwIfNoEntry: false });
+  if (stat === undefined) throw new UsageError(`--out ${out}: the directory ${parent} does not exist; create it first`);
+  if (!stat.isDirectory()) throw new UsageError(`--out ${out}: ${parent} is not a directory`);
 }
 
 /**

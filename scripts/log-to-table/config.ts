@@ -42,8 +42,13 @@ export interface ColumnNames {
 }
 
 export interface FeaturesConfig {
-  /** CSV (plain or .gz), Parquet, or whitespace-separated text. */
+  /**
+   * CSV (plain or .gz), Parquet, or whitespace-separated text: the one file of that name
+   * (`*`, `?`, `[` and `://` in it are plain characters), or with `glob`, a pattern.
+   */
   transactions: string;
+  /** `transactions` is a pattern (`logs/2024-*.parquet`), expanded by DuckDB: `--transactions-glob`. Default false. */
+  glob?: boolean;
   /** The per-customer CSV to write (atomically: nothing is left on failure). */
   out: string;
   format: InputFormat;

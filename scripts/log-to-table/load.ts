@@ -6,11 +6,15 @@
  * input stops with `file: line 17, column "amount": expected a number, got "abc"`
  * before anything is written.
  */
+import { mkdtempSync, realpathSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DataError, plural } from '../data/errors.js';
 import type { FeaturesConfig } from './config.js';
 import { readCsvHeader } from './header.js';
 import { ident, literal } from './sql.js';
+import { printable, printableList } from '../cli/printable.js';
 
 export interface LoadReport {
   /** Data lines in the file. */
@@ -91,9 +95,59 @@ export async function loadTransactions(db: DuckDBConnection, config: FeaturesCon
   return { lines: Number(lines), linesWithoutCustomer: Number(lines) - Number(kept), firstDay: String(firstDay), lastDay: String(lastDay) };
 }
 
+/**
+ * Runs `read` with the path DuckDB is to read, and the local files it names. DuckDB reads
+ * a path holding `*`, `?` or `[` as a glob (`a*.csv` read `ab.csv` too) and one with a
+ * scheme (`https://`, `s3://`) as a remote file; the transactions are the one local file
+ * named, so DuckDB is handed a link to it, in a fresh directory, under a plain name.
+ * With `--transactions-glob` the pattern is DuckDB's to expand, as asked; it must match
+ * a file, and not the output.
+ */
+async function withSource<T>(db: DuckDBConnection, config: FeaturesConfig, read: (path: string, files: string[]) => Promise<T>): Promise<T> {
+  const file = config.transactions;
+  if (config.glob) {
+    const files = (await db.runAndReadAll(`SELECT file FROM glob(${literal(file)}) ORDER BY file`)).getRowsJS().map((row) => String(row[0]));
+    if (files.length === 0) throw new DataError('no file matches this pattern', { file });
+    const out = canonical(config.out);
+    if (files.some((f) => canonical(f) === out)) throw new DataError(`the pattern matches --out ${config.out}; write the output elsewhere`, { file });
+    return read(file, files);
+  }
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new DataError(`cannot read the transactions: ${code === 'ENOENT' ? 'no such file' : (error as Error).message}`, { file });
+  }
+  if (!stat.isFile()) throw new DataError('cannot read the transactions: not a file', { file });
+  const dir = mkdtempSync(join(tmpdir(), 'ltv-features-input-'));
+  try {
+    // The extension stays: DuckDB decompresses by it (.gz, .zst).
+    const link = join(dir, `transactions${extname(file).replace(/[^.\w]/g, '')}`);
+    symlinkSync(resolve(file), link);
+    return await read(link, [file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
 /** Creates `raw`: the file's columns as read, in file order (DuckDB keeps insertion order). */
 async function readRaw(db: DuckDBConnection, config: FeaturesConfig): Promise<RowPlace> {
-  const path = literal(config.transactions);
+  return withSource(db, config, (source, files) => readRawFrom(db, config, source, files));
+}
+
+async function readRawFrom(db: DuckDBConnection, config: FeaturesConfig, source: string, files: string[]): Promise<RowPlace> {
+  const path = literal(source);
+  // Several files: a row number over all of them, not a line of one.
+  const noun = files.length === 1 ? 'line' : 'row';
   try {
     if (config.format === 'parquet') {
       await db.run(`CREATE TABLE raw AS SELECT * FROM read_parquet(${path})`);
@@ -115,14 +169,22 @@ async function readRaw(db: DuckDBConnection, config: FeaturesConfig): Promise<Ro
       return { expr: '__line', noun: 'line' };
     }
     const delimiter = config.delimiter ?? ',';
-    const header = await readCsvHeader(config.transactions, delimiter);
+    const header = await readCsvHeader(files[0]!, delimiter);
+    for (const other of files.slice(1)) {
+      const its = await readCsvHeader(other, delimiter);
+      if (its.join('\u0000') !== header.join('\u0000')) {
+        throw new DataError(`its header (${printableList(its)}) differs from that of ${files[0]} (${printableList(header)})`, { file: other, line: 1 });
+      }
+    }
     const columns = header.map((name) => `${literal(name)}: 'VARCHAR'`).join(', ');
     await db.run(`CREATE TABLE raw AS SELECT * FROM read_csv(${path}, header = true, auto_detect = false,
       columns = {${columns}}, delim = ${literal(delimiter)}, quote = '"', escape = '"')`);
-    return { expr: 'rowid + 2', noun: 'line' };
+    return noun === 'line' ? { expr: 'rowid + 2', noun } : { expr: 'rowid + 1', noun };
   } catch (error) {
     if (error instanceof DataError) throw error;
-    throw readError(error, config.transactions);
+    // DuckDB's message names the path it was given (the link): say the file's own name.
+    const message = error instanceof Error ? error.message.replaceAll(source, config.transactions) : String(error);
+    throw readError(new Error(message), config.transactions);
   }
 }
 
@@ -139,8 +201,8 @@ async function checkColumns(db: DuckDBConnection, config: FeaturesConfig): Promi
   ].filter((pair): pair is [string, string] => pair[1] !== undefined);
   const missing = wanted.filter(([, name]) => !present.includes(name));
   if (missing.length > 0) {
-    const list = missing.map(([option, name]) => `"${name}" (${option})`).join(', ');
-    const shown = present.filter((name) => name !== '__line').map((name) => `"${name}"`).join(', ');
+    const list = missing.map(([option, name]) => `${printable(name)} (${option})`).join(', ');
+    const shown = printableList(present.filter((name) => name !== '__line'));
     throw new DataError(`missing column${missing.length > 1 ? 's' : ''} ${list}; the file has ${shown}`, { file: config.transactions });
   }
   return types;

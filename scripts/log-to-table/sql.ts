@@ -20,3 +20,12 @@ export function ident(name: string): string {
 export function literal(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
+
+/**
+ * A text expression as the output CSV holds it: escaped against spreadsheet formulas
+ * exactly as scripts/data/formula-cells.ts escapes (a `'` before a text value that
+ * begins with quote marks and then = + - @, a tab or a CR; numbers left alone).
+ */
+export function escapedFormulaSql(expr: string): string {
+  return `CASE WHEN regexp_matches(${expr}, '^''*[=+\\-@\\t\\r]') AND TRY_CAST(TRIM(${expr}) AS DOUBLE) IS NULL THEN '''' || ${expr} ELSE ${expr} END`;
+}

@@ -5,6 +5,7 @@
  */
 import type { FeatureSpec } from '../../src/spec/feature-spec.js';
 import type { Scores } from './evaluate.js';
+import { printable, printableList } from '../cli/printable.js';
 
 /**
  * Tolerances: normalised Gini may drop by at most 0.01, decile MAPE rise by at most
@@ -24,25 +25,44 @@ export function specChanges(current: FeatureSpec, candidate: FeatureSpec): strin
   const byName = new Map(candidate.features.map((f) => [f.name, f]));
   for (const feature of current.features) {
     const next = byName.get(feature.name);
-    if (next === undefined) changes.push(`feature ${feature.name} removed (requests sending it would be refused)`);
-    else if (next.type !== feature.type) changes.push(`feature ${feature.name} changed type ${feature.type} → ${next.type}`);
-    else if (feature.optional && !next.optional) changes.push(`feature ${feature.name} became required`);
+    const name = printable(feature.name);
+    if (next === undefined) changes.push(`feature ${name} removed (requests sending it would be refused)`);
+    else if (next.type !== feature.type) changes.push(`feature ${name} changed type ${feature.type} → ${next.type}`);
+    else if (feature.optional && !next.optional) changes.push(`feature ${name} became required`);
   }
   const known = new Set(current.features.map((f) => f.name));
   for (const feature of candidate.features) {
-    if (!known.has(feature.name) && !feature.optional) changes.push(`new required feature ${feature.name}`);
+    if (!known.has(feature.name) && !feature.optional) changes.push(`new required feature ${printable(feature.name)}`);
   }
   if (current.io.input !== candidate.io.input || current.io.outputs.join() !== candidate.io.outputs.join()) {
-    changes.push(`graph I/O changed: ${current.io.input}→[${current.io.outputs.join(', ')}] became ${candidate.io.input}→[${candidate.io.outputs.join(', ')}]`);
+    changes.push(`graph I/O changed: ${printable(current.io.input)}→[${printableList(current.io.outputs)}] became ${printable(candidate.io.input)}→[${printableList(candidate.io.outputs)}]`);
   }
   if (current.target.name !== candidate.target.name || current.target.unit !== candidate.target.unit) {
-    changes.push(`target changed: ${current.target.name} (${current.target.unit}) → ${candidate.target.name} (${candidate.target.unit})`);
+    changes.push(`target changed: ${printable(current.target.name)} (${printable(current.target.unit)}) → ${printable(candidate.target.name)} (${printable(candidate.target.unit)})`);
   }
   return changes;
 }
 
-export function gate(current: Scores, candidate: Scores, changes: readonly string[], allowSpecChange: boolean): GateResult {
+/**
+ * Accepts the candidate or says why not. A comparison with NaN is false, so a candidate
+ * whose scores or training metrics are not finite numbers would pass every tolerance:
+ * it is refused first, by name. (`candidateMetrics`: ltv.json's `metrics`, where a NaN
+ * was written as null.) The served model's scores may be anything: a broken served
+ * model is no reason to keep it.
+ */
+export function gate(
+  current: Scores,
+  candidate: Scores,
+  changes: readonly string[],
+  allowSpecChange: boolean,
+  candidateMetrics: Readonly<Record<string, unknown>> = {},
+): GateResult {
   const reasons: string[] = [];
+  const notFinite = (entries: [string, unknown][]) => entries.filter(([, value]) => typeof value !== 'number' || !Number.isFinite(value)).map(([name, value]) => `${printable(name)} ${String(value)}`);
+  const badScores = notFinite(Object.entries(candidate));
+  if (badScores.length > 0) reasons.push(`the candidate's scores on the evaluation rows are not finite numbers (${badScores.join(', ')})`);
+  const badMetrics = notFinite(Object.entries(candidateMetrics));
+  if (badMetrics.length > 0) reasons.push(`the candidate's test metrics in ltv.json are not finite numbers (${badMetrics.join(', ')})`);
   const giniDrop = current.normalisedGini - candidate.normalisedGini;
   if (giniDrop > TOLERANCE.normalisedGini) {
     reasons.push(`normalised Gini drops by ${giniDrop.toFixed(4)} (tolerance ${TOLERANCE.normalisedGini})`);

@@ -38,11 +38,28 @@ export interface IdProblem {
   detail: string;
 }
 
+/**
+ * A record without a prototype: every key is its own plain member, `__proto__` too.
+ * On an ordinary object, `record.__proto__ = value` would set the prototype instead:
+ * the key would vanish from the record (never reported as an unknown feature) and its
+ * members would be read through the prototype as if they were features.
+ */
+function bareRecord(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
+}
+
+/** Copies the own members of `from` onto `to` as plain members, `__proto__` included. */
+function copyInto(to: Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(from)) to[key] = from[key];
+  return to;
+}
+
 /** Separates the `id` member from the feature values; own keys only, as the encoder reads them. */
 export function splitId(record: Record<string, unknown>): { hasId: boolean; id: unknown; features: Record<string, unknown> } {
   if (!Object.hasOwn(record, 'id')) return { hasId: false, id: undefined, features: record };
-  const { id, ...features } = record;
-  return { hasId: true, id, features };
+  const features = copyInto(bareRecord(), record);
+  delete features.id;
+  return { hasId: true, id: record.id, features };
 }
 
 export async function resolveCustomers(
@@ -78,7 +95,7 @@ export async function resolveCustomers(
         `The stored features of customer ${JSON.stringify(id)} were published for model ${lookup.record.modelVersion}; this worker serves ${modelVersion}. Run publish-store again.`,
       );
     }
-    const merged: Record<string, unknown> = { ...lookup.record.features };
+    const merged = copyInto(bareRecord(), lookup.record.features);
     for (const [name, value] of Object.entries(sent)) {
       if (value !== null && value !== undefined) merged[name] = value;
       else if (!Object.hasOwn(merged, name)) merged[name] = value;
@@ -97,7 +114,7 @@ function present(record: Record<string, unknown>, name: string): boolean {
 }
 
 function sourcesOf(features: readonly Feature[], sent: Record<string, unknown>, stored: Record<string, unknown>): Record<string, FeatureSource> {
-  const sources: Record<string, FeatureSource> = {};
+  const sources = bareRecord() as Record<string, FeatureSource>;
   for (const { name } of features) sources[name] = present(sent, name) ? 'request' : present(stored, name) ? 'stored' : 'imputed';
   return sources;
 }

@@ -6,6 +6,7 @@
  */
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ProblemException, problemResponse } from './problem.js';
 
@@ -26,10 +27,15 @@ export const onError: ErrorHandler = function onError(error, c) {
   return problemResponse(c, 500, { detail: 'The server failed to handle the request. It has been logged; the request id identifies it.' });
 };
 
-/** Logs what failed and where, never the request body, its values or headers (tokens live there). */
+/**
+ * Logs what failed and where, never the request body, its values or headers (tokens live there),
+ * nor the raw path (it is caller text: `/v2/models/<anything>/infer`): the route pattern that
+ * served the request instead, the last one matched (a middleware that threw matched earlier).
+ */
 function logInternalError(c: Context, error: unknown): void {
   const failure = error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : { thrown: typeof error };
-  console.error(JSON.stringify({ event: 'internal_error', requestId: c.get('requestId'), method: c.req.method, path: c.req.path, ...failure }));
+  const route = routePath(c, -1) || 'unmatched';
+  console.error(JSON.stringify({ event: 'internal_error', requestId: c.get('requestId'), method: c.req.method, route, ...failure }));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * A JSON request body, or a problem that says what is wrong with it: 415 for a
- * body that is not declared as JSON, 400 for JSON that does not parse, with the
- * parser's message (which says where). Hono's validator would only say
- * "Malformed JSON in request body".
+ * body that is not declared as JSON or that arrives compressed (Content-Encoding),
+ * 400 for JSON that does not parse, with the parser's message (which says where).
+ * Hono's validator would only say "Malformed JSON in request body".
  *
  * The parsed value is left in Hono's body cache, so the zod validator that runs
  * next reads it from there instead of parsing the text a second time.
@@ -14,6 +14,16 @@ const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json$/i;
 
 export const jsonBody = (): MiddlewareHandler => {
   return async function jsonBody(c, next) {
+    // Bytes in a content coding would be parsed (and echoed in the error) as if they were
+    // the JSON itself; decoding them would need the inflated size counted against the
+    // body limit. This API takes bodies as they are: anything else is refused (RFC 7694).
+    const encoding = c.req.header('Content-Encoding')?.trim() ?? '';
+    if (encoding !== '' && encoding.toLowerCase() !== 'identity') {
+      throw new ProblemException(415, {
+        detail: `The request body has Content-Encoding ${JSON.stringify(encoding.slice(0, 40))}, which this API does not decode; send it uncompressed.`,
+        headers: { 'Accept-Encoding': 'identity' },
+      });
+    }
     const contentType = c.req.header('Content-Type');
     const mediaType = contentType?.split(';')[0]?.trim() ?? '';
     if (!JSON_MEDIA_TYPE.test(mediaType)) {

@@ -60,9 +60,31 @@ function describeField(error: FieldProblem): string {
   return where === undefined ? error.detail : `${where}: ${error.detail}`;
 }
 
-/** `["customers", 3, "a/b"]` → `/customers/3/a~1b` (RFC 6901 escaping). */
+/** The longest member name echoed in a problem; longer ones are cut and end in `…`. */
+export const MAX_ECHOED_NAME = 64;
+
+/**
+ * A name from the request (a member, a feature) as a problem echoes it: cut to
+ * MAX_ECHOED_NAME characters, so that an answer stays small whatever the request
+ * held (100 errors listed, each name at most this long, not a megabyte each).
+ */
+export function echoedName(name: string): string {
+  if (name.length <= MAX_ECHOED_NAME) return name;
+  // Never cut a surrogate pair in two.
+  const end = isHighSurrogate(name.charCodeAt(MAX_ECHOED_NAME - 1)) ? MAX_ECHOED_NAME - 1 : MAX_ECHOED_NAME;
+  return `${name.slice(0, end)}…`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+/**
+ * `["customers", 3, "a/b"]` → `/customers/3/a~1b` (RFC 6901 escaping); each name cut
+ * by `echoedName`, so a pointer into a very long name ends in `…` and is not exact.
+ */
 export function jsonPointer(path: readonly PropertyKey[]): string {
-  return path.map((key) => `/${String(key).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
+  return path.map((key) => `/${echoedName(String(key)).replaceAll('~', '~0').replaceAll('/', '~1')}`).join('');
 }
 
 export interface ProblemBody {

@@ -6,7 +6,7 @@
 import type { Hook } from '@hono/zod-openapi';
 import type { z } from '@hono/zod-openapi';
 import type { AppEnv } from '../types.js';
-import { type FieldProblem, invalidRequest, jsonPointer } from './problem.js';
+import { type FieldProblem, echoedName, invalidRequest, jsonPointer } from './problem.js';
 
 /** Hands failed validations to the app's error handler; successes pass through. */
 export const throwOnInvalid: Hook<unknown, AppEnv, string, undefined> = function throwOnInvalid(result) {
@@ -30,5 +30,5 @@ export function fieldProblems(issues: readonly z.core.$ZodIssue[], target: strin
 
 function at(target: string, path: readonly PropertyKey[], detail: string): FieldProblem {
   if (target === 'json') return { pointer: jsonPointer(path), detail };
-  return { parameter: path.map(String).join('.'), detail };
+  return { parameter: path.map((key) => echoedName(String(key))).join('.'), detail };
 }

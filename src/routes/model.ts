@@ -30,12 +30,13 @@ export function modelRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     // The manifest is enough to describe the model; without it, readyModel answers 503.
     const manifest = state.manifest ?? readyModel(state).manifest;
     const { maxBatch, maxBodyBytes } = readConfig(c.env);
-    const { format: _format, onnxSha256: _onnxSha256, ...described } = manifest;
+    const { format: _format, onnxSha256: _onnxSha256, trainingData, ...described } = manifest;
     const version = workerVersion(c.env);
     const wasm = state.ready ? state.model.memoryBytes() : undefined;
     return c.json(
       {
         ...described,
+        trainingData: { ...trainingData, source: fileName(trainingData.source) },
         inputColumns: columnNames(manifest.spec),
         ...(state.ready ? { engine: state.model.engine } : {}),
         limits: { maxBatch, maxBodyBytes },
@@ -45,4 +46,13 @@ export function modelRoutes(state: ModelState): OpenAPIHono<AppEnv> {
       200,
     );
   });
+}
+
+/**
+ * The file name of the training data, without its directory: the path is where the
+ * trainer's machine kept it (`/home/…/customers.csv`), of no use to a caller and not
+ * theirs to know. ltv.json keeps the path, which `npm run promote` reads by default.
+ */
+function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
 }

@@ -6,6 +6,7 @@
  * customer → one ORT run for the whole batch → predictions.
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
 import { readConfig } from '../config.js';
 import { jsonBody } from '../http/json-body.js';
 import type { Located } from '../http/located.js';
@@ -25,7 +26,7 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     path: '/v1/score',
     summary: 'Predict the lifetime value of one or more customers',
     security: bearerSecurity,
-    middleware: [requireReadyModel(state), jsonBody()] as const,
+    middleware: [requireReadyModel(state), jsonBody(), limitBatch()] as const,
     request: {
       query: ScoreQuerySchema,
       body: { required: true, content: { 'application/json': { schema: scoreRequestSchema(state.manifest?.spec) } } },
@@ -42,7 +43,6 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
       const model = readyModel(state);
       const strict = c.req.valid('query').strict === 'true';
       const customers = customersIn(c.req.valid('json'));
-      checkBatchSize(customers.length, readConfig(c.env).maxBatch);
       // Customers given by id: stored features looked up in bulk and merged (src/feature-store/).
       const stored = await withStoredFeatures(c, model, customers, strict);
       const { rows, imputed, errors } = encodeCustomers(model, stored.scorable, strict);
@@ -62,7 +62,6 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
       if (result.target === 'json' && state.ready) {
         // @hono/zod-validator hands over the value it validated (its Hook type has `data`; zod-openapi's omits it).
         const customers = customersIn('data' in result ? result.data : undefined);
-        checkBatchSize(customers.length, readConfig(c.env).maxBatch);
         // Customers given by id are left out: their features depend on the store.
         errors.push(...encodeCustomers(state.model, customers.filter((x) => !hasId(x.record)), c.req.query('strict') === 'true').errors);
       }
@@ -71,15 +70,24 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
   );
 }
 
-/** 413 before any encoding: the batch limit also bounds the work an invalid request can cause. */
-function checkBatchSize(count: number, maxBatch: number): void {
-  if (count > maxBatch) {
-    throw new ProblemException(413, {
-      title: 'Too many customers',
-      detail: `The request has ${count} customers; at most ${maxBatch} are scored per request.`,
-    });
-  }
-}
+/**
+ * 413 for more customers than MAX_BATCH, before validation looks at any of them:
+ * the batch limit bounds the work any body can cause, valid or not.
+ */
+const limitBatch = (): MiddlewareHandler<AppEnv> => {
+  return async function limitBatch(c, next) {
+    const body: unknown = await c.req.json();
+    const count = typeof body === 'object' && body !== null && 'customers' in body && Array.isArray(body.customers) ? body.customers.length : 0;
+    const { maxBatch } = readConfig(c.env);
+    if (count > maxBatch) {
+      throw new ProblemException(413, {
+        title: 'Too many customers',
+        detail: `The request has ${count} customers; at most ${maxBatch} are scored per request.`,
+      });
+    }
+    await next();
+  };
+};
 
 /** The customers of a body, whether or not it passed validation; nothing for a body of another shape. */
 function customersIn(body: unknown): Located[] {

@@ -25,7 +25,11 @@ export const ModelInfoSchema = z
     createdAt: z.string(),
     metrics: z.record(z.string(), z.number()).openapi({ description: 'Test-split metrics from training.' }),
     hyperparameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean(), z.array(z.number())])),
-    trainingData: z.object({ sha256: z.string(), rows: z.number(), source: z.string() }),
+    trainingData: z.object({
+      sha256: z.string(),
+      rows: z.number(),
+      source: z.string().openapi({ description: 'File name of the training data (without its directory).', example: 'customers.csv' }),
+    }),
     spec: z.object({
       format: z.string(),
       features: z.array(FeatureSchema).openapi({ description: 'Features in input order; send them by name in a customer object.' }),

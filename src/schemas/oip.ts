@@ -4,6 +4,7 @@
  * (snake_case), not this API's own style.
  */
 import { z } from '@hono/zod-openapi';
+import { ARRAY_LIMITS } from './limits.js';
 import { WorkerVersionSchema } from './worker-version.js';
 
 export const LiveSchema = z.object({ live: z.boolean() }).openapi('ServerLive');
@@ -51,7 +52,7 @@ export const InferRequestSchema = z
       .array(
         z.strictObject({
           name: z.string(),
-          shape: z.array(z.number().int().nonnegative()),
+          shape: z.array(z.number().int().nonnegative()).max(ARRAY_LIMITS.shapeRank, `expected at most ${ARRAY_LIMITS.shapeRank} dimensions`),
           datatype: z.string(),
           parameters,
           // Checked element by element against `shape` by the handler, which lays the
@@ -63,8 +64,13 @@ export const InferRequestSchema = z
           }),
         }),
       )
-      .length(1, 'expected exactly one input tensor'),
-    outputs: z.array(z.strictObject({ name: z.string(), parameters })).optional(),
+      // min and max rather than length(1): /openapi.json shows them as minItems and maxItems.
+      .min(1, 'expected exactly one input tensor')
+      .max(1, 'expected exactly one input tensor'),
+    outputs: z
+      .array(z.strictObject({ name: z.string(), parameters }))
+      .max(ARRAY_LIMITS.outputs, `expected at most ${ARRAY_LIMITS.outputs} outputs`)
+      .optional(),
   })
   .openapi('InferRequest');
 

@@ -34,7 +34,7 @@ export function problems<S extends number>(...statuses: S[]): Record<S, { descri
     401: 'Missing or invalid bearer token.',
     404: 'No such model.',
     413: 'Body larger than MAX_BODY_BYTES, or more rows than MAX_BATCH.',
-    415: 'The body is not application/json.',
+    415: 'The body is not application/json, or arrives with a Content-Encoding (send it uncompressed).',
     429: 'Too many requests from this caller (token or client IP); retry after `Retry-After` seconds.',
     503: 'The model is not ready, or no API token is configured.',
   };

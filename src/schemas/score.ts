@@ -11,6 +11,7 @@
 import { z } from '@hono/zod-openapi';
 import type { FeatureSpec } from '../spec/feature-spec.js';
 import { ItemErrorSchema, idMembers } from './customer-id.js';
+import { ARRAY_LIMITS } from './limits.js';
 import { MISSING_LEVEL, OTHER_LEVEL } from '../spec/feature-spec.js';
 
 /** A customer record: passed on as the object it arrived as (own keys only are read). */
@@ -28,8 +29,11 @@ export function scoreRequestSchema(spec: FeatureSpec | undefined) {
       customers: z
         .array(customer)
         .min(1, 'expected at least one customer')
+        .max(ARRAY_LIMITS.customers, `expected at most ${ARRAY_LIMITS.customers} customers`)
         .optional()
-        .openapi({ description: 'Several customers, scored in one call: at most MAX_BATCH (default 1000). A customer may be given by `id` (stored features, merged under any sent with it).' }),
+        .openapi({
+          description: `Several customers, scored in one call: at most MAX_BATCH (default 1000; a deployment may raise it to ${ARRAY_LIMITS.customers}), else 413. A customer may be given by \`id\` (stored features, merged under any sent with it).`,
+        }),
     })
     .superRefine((body, ctx) => {
       if ((body.customer === undefined) === (body.customers === undefined)) {

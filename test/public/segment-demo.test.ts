@@ -1,12 +1,13 @@
 /**
  * The demo marketing page (public/index.html + public/ltv-segment.js) in a real
  * headless Chromium (the system's /usr/bin/chromium, driven by playwright-core)
- * against the worker on local workerd: the banner of each tier, the default on
- * time-out and on error, and no LTV in anything the browser receives.
+ * against the worker on local workerd: the banner of each tier (the visitor token
+ * from the worker's demo signer, as a site's back end would give it), the default on
+ * time-out and on error, no LTV in anything the browser receives, and no request to
+ * an `?endpoint=` of another origin.
  */
 import { existsSync } from 'node:fs';
-import { type Server, createServer } from 'node:http';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Page, type Request, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoWorker, startDemoWorker } from '../../scripts/measure/screenshots/demo-worker.js';
 
@@ -17,31 +18,23 @@ if (!hasChromium) console.warn(`SKIPPED the browser test of the demo page: no Ch
 describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
   let demo: DemoWorker;
   let browser: Browser;
-  let hanging: Server;
-  let hangingUrl: string;
 
   beforeAll(async () => {
-    // An endpoint that never answers, for the time-out (it does answer CORS preflights, so only the POST hangs).
-    hanging = createServer((req, res) => {
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'content-type', 'Access-Control-Allow-Methods': 'POST' }).end();
-      }
-    });
-    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-    hangingUrl = `http://127.0.0.1:${(hanging.address() as { port: number }).port}/v1/segment`;
     [demo, browser] = await Promise.all([startDemoWorker(), chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })]);
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
     await demo?.stop();
-    hanging?.closeAllConnections();
-    hanging?.close();
   });
 
-  /** Opens the page; returns the banner shown, the tier attribute, the event's detail and every response body. */
-  async function visit(query: string): Promise<{ banner: string[]; tier: string | null; event: unknown; bodies: string[]; page: Page }> {
+  /**
+   * Opens the page; returns the banner shown, the tier attribute, the event's detail and every response body.
+   * `prepare` may route the page's requests first (to hold one back, or to watch another origin).
+   */
+  async function visit(query: string, prepare: (page: Page) => Promise<void> = async () => {}): Promise<{ banner: string[]; tier: string | null; event: unknown; bodies: string[]; page: Page }> {
     const page = await browser.newPage();
+    await prepare(page);
     const bodies: Promise<string>[] = [];
     // Bodies are read once a request has finished (reading one earlier can wait forever on a 404 in Chromium).
     page.on('requestfinished', (request) => bodies.push(request.response().then((r) => (r === null ? '' : r.text())).catch(() => '')));
@@ -72,9 +65,26 @@ describe.skipIf(!hasChromium)('demo page in headless Chromium', () => {
 
   it('shows the default banner when the tier does not come in time', async () => {
     const started = Date.now();
-    const { banner, event, page } = await visit(`visitor=${demo.visitors.high}&timeout=300&endpoint=${encodeURIComponent(hangingUrl)}`);
+    // The worker's /v1/segment never answers: the request is held, neither continued nor fulfilled.
+    const hold = (page: Page) => page.route('**/v1/segment', () => {});
+    const { banner, event, page } = await visit(`visitor=${demo.visitors.high}&timeout=300`, hold);
     expect({ banner, event }).toEqual({ banner: ['default'], event: { tier: 'default', source: 'default' } });
     expect(Date.now() - started).toBeLessThan(8_000);
+    await page.close();
+  });
+
+  it('sends nothing to an ?endpoint= of another origin, and asks its own instead', async () => {
+    const elsewhere: Request[] = [];
+    // Requests to the other origin are recorded and answered, so that a leak would show here rather than time out.
+    const watch = (page: Page) =>
+      page.route('https://collector.example/**', (route) => {
+        elsewhere.push(route.request());
+        return route.fulfill({ status: 200, contentType: 'application/json', body: '{"tier":"high"}', headers: { 'Access-Control-Allow-Origin': '*' } });
+      });
+    const endpoint = encodeURIComponent('https://collector.example/v1/segment');
+    const { banner, event, page } = await visit(`visitor=${demo.visitors.low}&timeout=5000&endpoint=${endpoint}`, watch);
+    expect(elsewhere.map((r) => r.url())).toEqual([]);
+    expect({ banner, event }).toEqual({ banner: ['low'], event: { tier: 'low', source: 'api' } });
     await page.close();
   });
 

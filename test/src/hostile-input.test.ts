@@ -22,6 +22,7 @@ const settings = fcSettings(bindings as unknown as Record<string, unknown>);
 const env = testEnv({ RATE_LIMITER: undefined, MAX_BATCH: 8 });
 const MAX_BATCH = 8;
 const routes = ['/v1/score', `/v2/models/${reference.name}/infer`] as const;
+const MAX_BODY_BYTES = 1 << 20;
 const featureNames = Object.keys(reference.cases[0]!.record);
 
 /** Sends one request and checks the invariant; returns the parsed body. */
@@ -154,6 +155,40 @@ describe('hostile input, property-based (seed ' + settings.seed + ', ' + setting
     // Some batches are valid (real values or missing optional features), so the 200 path is exercised too.
     expect(scored).toBeGreaterThan(0);
   });
+
+  it('long arrays of every kind a body holds, under the size limit and a little over: never a 5xx', async () => {
+    const tensor = { name: reference.input, datatype: 'FP32', shape: [1, reference.width], data: Array(reference.width).fill(0) };
+    // Where a long array goes: each array member a route reads (and the segment route's id, which is none).
+    const places: Record<string, [string, (items: unknown[]) => unknown]> = {
+      customers: ['/v1/score', (items) => ({ customers: items })],
+      customer: ['/v1/score', (items) => ({ customer: items })],
+      inputs: [routes[1], (items) => ({ inputs: items })],
+      outputs: [routes[1], (items) => ({ inputs: [tensor], outputs: items })],
+      shape: [routes[1], (items) => ({ inputs: [{ ...tensor, shape: items }] })],
+      data: [routes[1], (items) => ({ inputs: [{ ...tensor, data: items }] })],
+      rows: [routes[1], (items) => ({ inputs: [{ ...tensor, shape: [items.length, reference.width], data: items }] })],
+      'output parameters': [routes[1], (items) => ({ inputs: [tensor], outputs: [{ name: reference.output, parameters: { list: items } }] })],
+      'segment id': ['/v1/segment', (items) => ({ siteKey: 'pk_demo', id: items, token: 'x' })],
+    };
+    // Elements: wrong types (one issue each, the case that overflowed the stack), valid ones, nested arrays.
+    const element = fc.constantFrom<unknown>(0, -1, 1.5, null, 'x', true, {}, [], [0], { name: reference.output }, 'FP32', reference.cases[0]!.record, Array(reference.width).fill(0));
+    const length = fc.oneof(fc.nat({ max: 20 }), fc.integer({ min: 1_000, max: 400_000 }));
+    let large = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(places)), element, length, async (place, item, wanted) => {
+        // Up to a quarter over the body limit (a 413), no further: the point is long arrays that fit.
+        const count = Math.min(wanted, Math.floor((1.25 * MAX_BODY_BYTES) / (JSON.stringify(item).length + 1)));
+        const [path, body] = places[place]!;
+        const text = JSON.stringify(body(Array(count).fill(item)));
+        if (count >= 10_000 && text.length <= MAX_BODY_BYTES) large += 1;
+        const { status } = await answer(path, text, 'application/json');
+        if (text.length > MAX_BODY_BYTES) expect(status).toBe(413);
+      }),
+      { ...settings, numRuns: Math.min(settings.numRuns, 100) },
+    );
+    // The long arrays under the limit, which used to end in a 500, were sent.
+    expect(large).toBeGreaterThan(10);
+  }, 120_000);
 
   it('OIP tensors of any shape, datatype and data: a [N, 1] FP32 answer only for a well-formed [N, F] FP32 tensor', async () => {
     const width = reference.width;

@@ -93,6 +93,18 @@ describe('npm run promote', () => {
     expect(version(served)).toBe(version(weak));
   }, 60_000);
 
+  it('refuses a candidate whose test metrics are not finite (NaN, written to ltv.json as null), better scores or not', async () => {
+    const broken = join(dir, 'nan-metrics');
+    cpSync(strong, broken, { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(broken, 'ltv.json'), 'utf8')) as { metrics: Record<string, number | null> };
+    manifest.metrics.mse = null;
+    writeFileSync(join(broken, 'ltv.json'), JSON.stringify(manifest));
+    const result = await promote(['--candidate', broken]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^promote: refused: the candidate's test metrics in ltv\.json are not finite numbers \("mse" null\)/);
+    expect(version(served)).toBe(version(weak));
+  }, 60_000);
+
   it('refuses to discard a previous-model directory that holds a user\'s files, and changes nothing', async () => {
     const notes = join(`${served}.previous`, 'notes.txt');
     writeFileSync(notes, 'mine');

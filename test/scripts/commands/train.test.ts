@@ -45,7 +45,7 @@ const cases: [string, () => string[], RegExp][] = [
   ['a bad option value', () => ['--data', 'x.csv', '--epochs', 'ten'], /--epochs: expected an integer/],
   ['an unknown loss', () => ['--data', 'x.csv', '--loss', 'huber'], /--loss must be one of mse, ziln, got "huber"/],
   ['a ZILN target without spenders', () => ['--data', csv('zeros.csv', `a,b,ltv\n${rows(30).replace(/,\d+(\.\d+)?$/gm, ',0')}\n`)], /column "ltv": the ZILN loss needs at least 2 training rows with ltv > 0, got 0; use --loss mse/],
-  ['a past-spend column that is not a feature', () => ['--data', csv('spend.csv', `a,b,ltv\n${rows(20)}\n`), '--past-spend', 'spent'], /--past-spend: "spent" is not a numeric feature column .*numeric columns: a, b/],
+  ['a past-spend column that is not a feature', () => ['--data', csv('spend.csv', `a,b,ltv\n${rows(20)}\n`), '--past-spend', 'spent'], /--past-spend: "spent" is not a numeric feature column .*numeric columns: "a", "b"/],
   ['a single cross-validation fold', () => ['--data', 'x.csv', '--cv', '1'], /--cv: expected an integer ≥ 2/],
 ];
 

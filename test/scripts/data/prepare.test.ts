@@ -239,6 +239,29 @@ describe('prepareData column types', () => {
     expect(failure({ data: write(csv(rows)) }).message).toMatch(/: line 5, column "spend": number 1e\+39 is outside the float32 range$/);
   });
 
+  it('names the cell that made a numeric-looking column categorical, escaped', () => {
+    const stray = simpleRows(12);
+    stray[7]![0] = '1\x00'; // one stray byte: data row 7, line 8
+    const prepared = prepareData({ data: write(csv(stray)) });
+    expect(prepared.spec.features[0]).toMatchObject({ name: 'recency', type: 'categorical' });
+    expect(prepared.warnings).toContain(
+      'column "recency" is read as categorical because line 8 holds "1\\u0000", which is not a number (11 of its cells are numbers); ' +
+        'if the column is numeric, fix that cell, or pass --categorical to list the categorical columns and make any other non-number an error',
+    );
+  });
+
+  it('keeps categorical levels to 256 characters: a longer value is not a level, and a warning says so', () => {
+    const rows = simpleRows(30).map((row, i) => [...row.slice(0, 2), i === 0 ? 'note' : i === 5 ? 'x'.repeat(1_000_000) : ['a', 'b'][i % 2]!, row[2]!]);
+    const prepared = prepareData({ data: write(csv(rows)), seed: 1, testFraction: 0.1 });
+    const note = prepared.spec.features.find((f) => f.name === 'note');
+    expect(note?.type === 'categorical' && note.levels).toEqual(['a', 'b', OTHER_LEVEL, MISSING_LEVEL]);
+    const inTrain = prepared.train.dataRows.includes(4);
+    expect(inTrain).toBe(true);
+    expect(prepared.warnings).toContain(
+      `column "note": 1 distinct value is longer than 256 characters (1 training row) and not kept as levels; they encode as ${OTHER_LEVEL}, in training and when scored`,
+    );
+  });
+
   it('reads quoted fields, CRLF and a BOM', () => {
     const text = '\uFEFF"id","channel","ltv"\r\n' + Array.from({ length: 12 }, (_, i) => `"c${i}","${i % 3 ? 'a, ""b""' : 'two\r\nlines'}",${i}`).join('\r\n');
     const prepared = prepareData({ data: write(text), id: 'id' });
@@ -270,9 +293,36 @@ describe('prepareData errors', () => {
   });
 
   it('names an absent target, id or categorical column', () => {
-    expect(failure({ data: ok, target: 'ltv_39w' }).message).toMatch(/: the target column "ltv_39w" is not in the header \(columns: recency, spend, ltv\)$/);
+    expect(failure({ data: ok, target: 'ltv_39w' }).message).toMatch(/: the target column "ltv_39w" is not in the header \(columns: "recency", "spend", "ltv"\)$/);
     expect(failure({ data: ok, id: 'customer' }).message).toMatch(/the id column "customer" is not in the header/);
-    expect(failure({ data: ok, categorical: ['country'] }).message).toMatch(/: the categorical column "country" is not in the header \(columns: recency, spend, ltv\)$/);
+    expect(failure({ data: ok, categorical: ['country'] }).message).toMatch(/: the categorical column "country" is not in the header \(columns: "recency", "spend", "ltv"\)$/);
+  });
+
+  it('names the first line that is not UTF-8', () => {
+    const text = Buffer.from(csv(simpleRows(12)));
+    const lineStarts = [0, ...[...text.entries()].filter(([, b]) => b === 0x0a).map(([i]) => i + 1)];
+    const bytes = Buffer.concat([text.subarray(0, lineStarts[6]!), Buffer.from([0x63, 0xe9, 0x2c]), text.subarray(lineStarts[6]!)]); // "cé," in Latin-1 on line 7
+    const error = failure({ data: write(bytes as unknown as string) });
+    expect(error.message).toMatch(/: line 7: this line is not UTF-8 text; save the file as UTF-8 \(it may be Latin-1 or Windows-1252\)$/);
+    expect(error.line).toBe(7);
+  });
+
+  it('says a file whose lines end in CR alone has classic Mac line ends, not that it has no rows', () => {
+    const error = failure({ data: write(csv(simpleRows(12)).replaceAll('\n', '\r')) });
+    expect(error.message).toMatch(/: line 1: the lines end in CR alone \(classic Mac OS line ends\); save the file with LF or CRLF line ends$/);
+  });
+
+  it('rejects a target beyond the float32 range with its line, in whichever split it would land', () => {
+    for (const row of [2, 9]) {
+      const rows = simpleRows(12);
+      rows[row]![2] = '1e308';
+      const error = failure({ data: write(csv(rows)), seed: row });
+      expect(error.message).toMatch(new RegExp(`: line ${row + 1}, column "ltv": target "1e308" is beyond ±3\\.4e38, the float32 range the model predicts in; fix the value or leave the cell empty$`));
+      expect([error.line, error.column]).toEqual([row + 1, 'ltv']);
+    }
+    const largest = simpleRows(12);
+    largest[3]![2] = '3.4e38';
+    expect(prepareData({ data: write(csv(largest)) }).report.rowsKept).toBe(12);
   });
 
   it('rejects a non-numeric target with its line', () => {

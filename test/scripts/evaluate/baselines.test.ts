@@ -32,6 +32,6 @@ describe('fitBaselines', () => {
   });
 
   it('names the numeric columns when the past-spend column is not one of them', () => {
-    expect(() => fitBaselines({ columns, train, test, pastSpend: 'channel' })).toThrow(/--past-spend: "channel" is not a numeric feature column .*numeric columns: visits, spend/);
+    expect(() => fitBaselines({ columns, train, test, pastSpend: 'channel' })).toThrow(/--past-spend: "channel" is not a numeric feature column .*numeric columns: "visits", "spend"/);
   });
 });

@@ -57,8 +57,17 @@ describe('buildRecords', () => {
 
   it('names the columns when the id column is missing', () => {
     expect(() => buildRecords(parseCsv(csv([{ id: 'a' }]), { file: 'f.csv' }), 'customer_id', manifest, 'now', 'f.csv')).toThrow(
-      /f\.csv: line 1: no id column "customer_id"; the columns are cid, /,
+      /f\.csv: line 1: no id column "customer_id"; the columns are "cid", /,
     );
+  });
+});
+
+describe('buildRecords ids', () => {
+  it('stores an id exactly as written, never trimmed, and counts those with white space at an end', () => {
+    const built = buildRecords(parseCsv(csv([{ id: '  spaced  ' }, { id: 'spaced' }, { id: '\tC7' }, { id: '   ' }])), 'cid', manifest, 'now');
+    expect(built.pairs.map((p) => p.key)).toEqual(['customer:  spaced  ', 'customer:spaced', 'customer:\tC7']);
+    expect(built.spacedIds).toBe(2);
+    expect(built.rejected).toEqual([{ line: 5, id: '   ', field: 'cid', message: 'expected a non-empty id' }]);
   });
 });
 

@@ -98,3 +98,39 @@ describe('POST /v1/score by customer id', () => {
     ]);
   });
 });
+
+describe('__proto__ in a customer given by id', () => {
+  // Raw JSON text: JSON.parse makes "__proto__" an own member, as it does for any request.
+  const post = (text: string, query = '') => worker.request(`/v1/score${query}`, postJson(text), e);
+
+  it('is refused as an unknown feature, not dropped, whatever its value', async () => {
+    await store('proto-complete', typical!.record);
+    for (const value of ['{}', '1', 'null', `{"${Object.keys(typical!.record)[0]}":1}`]) {
+      const problem = await expectProblem(await post(`{"customers":[{"id":"proto-complete","__proto__":${value}}]}`), 400);
+      expect(problem.errors, value).toEqual([{ pointer: '/customers/0/__proto__', detail: 'unknown feature' }]);
+    }
+  });
+
+  it('never supplies a feature the store lacks, with ?strict=true or without', async () => {
+    const [missing, ...rest] = Object.keys(typical!.record);
+    await store('proto-partial', Object.fromEntries(rest.map((name) => [name, typical!.record[name]])));
+    const smuggled = `{"customer":{"id":"proto-partial","__proto__":{"${missing}":${JSON.stringify(typical!.record[missing!])}}}}`;
+    // Strict: every feature is required, and the one the store lacks is still missing.
+    const response = await post(smuggled, '?strict=true');
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as ScoreResponseWithErrors).predictions[0]).toEqual({
+      id: 'proto-partial',
+      error: { title: 'Missing features', detail: `Neither stored nor sent for customer "proto-partial": ${missing}.` },
+    });
+    // Not strict (the trainer makes every feature optional): the record is encoded, and __proto__ is an unknown feature.
+    const problem = await expectProblem(await post(smuggled), 400);
+    expect(problem.errors).toEqual([{ pointer: '/customer/__proto__', detail: 'unknown feature' }]);
+  });
+
+  it('stored as a feature named __proto__, is a member of the record (an unknown feature), never its prototype', async () => {
+    const [first] = Object.keys(typical!.record);
+    await env.FEATURES.put(featureKey('proto-stored'), `{"modelVersion":"${reference.version}","publishedAt":"now","features":{"__proto__":{"${first}":1}}}`);
+    const problem = await expectProblem(await post('{"customer":{"id":"proto-stored"}}'), 400);
+    expect(problem.errors).toEqual([{ pointer: '/customer/__proto__', detail: 'unknown feature' }]);
+  });
+});
