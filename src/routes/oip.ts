@@ -80,7 +80,7 @@ export function oipRoutes(state: ModelState): OpenAPIHono<AppEnv> {
   const readiness = (c: Context) => {
     const version = workerVersion(c.env as Partial<Env>);
     const body = version === undefined ? {} : { workerVersion: version };
-    return state.ready ? c.json({ ready: true, ...body }, 200) : c.json({ ready: false, ...body }, 503);
+    return state.ready ? c.json({ ready: true, engine: state.model.engine, ...body }, 200) : c.json({ ready: false, ...body }, 503);
   };
 
   return new OpenAPIHono<AppEnv>({ defaultHook: throwOnInvalid })

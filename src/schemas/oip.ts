@@ -8,7 +8,13 @@ import { ARRAY_LIMITS } from './limits.js';
 import { WorkerVersionSchema } from './worker-version.js';
 
 export const LiveSchema = z.object({ live: z.boolean() }).openapi('ServerLive');
-export const ReadySchema = z.object({ ready: z.boolean(), workerVersion: WorkerVersionSchema.optional() }).openapi('Ready');
+export const ReadySchema = z
+  .object({
+    ready: z.boolean(),
+    engine: z.enum(['compiled', 'ort']).optional().openapi({ description: 'What runs the graph when ready: "compiled" (the project’s WebAssembly kernels) or "ort" (onnxruntime-web).' }),
+    workerVersion: WorkerVersionSchema.optional(),
+  })
+  .openapi('Ready');
 
 export const ModelNameParamSchema = z.object({
   model_name: z.string().openapi({ param: { name: 'model_name', in: 'path' }, example: 'ltv' }),

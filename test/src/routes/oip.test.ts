@@ -5,7 +5,7 @@
 import { describe, expect, inject, it } from 'vitest';
 import worker from '../../../src/index.js';
 import type { InferResponse, ModelMetadata } from '../../../src/schemas/oip.js';
-import { auth, expectProblem, postJson, testEnv } from '../helpers.js';
+import { auth, expectProblem, postJson, servingEngine, testEnv } from '../helpers.js';
 import { closeTo } from '../reference.js';
 
 const reference = inject('ltvReference');
@@ -23,13 +23,13 @@ describe('GET /v2/health/*', () => {
     const live = await worker.request('/v2/health/live', {}, env);
     expect([live.status, await live.json()]).toEqual([200, { live: true }]);
     const ready = await worker.request('/v2/health/ready', {}, env);
-    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, workerVersion: expect.objectContaining({ id: expect.any(String) }) }]);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, engine: servingEngine, workerVersion: expect.objectContaining({ id: expect.any(String) }) }]);
     expect(ready.headers.get('X-Model-Version')).toBe(reference.version);
   });
 
   it('reports the model ready, and 404 for another model', async () => {
     const ready = await worker.request(`/v2/models/${name}/ready`, {}, env);
-    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, workerVersion: expect.objectContaining({ id: expect.any(String) }) }]);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, engine: servingEngine, workerVersion: expect.objectContaining({ id: expect.any(String) }) }]);
     await expectProblem(await worker.request('/v2/models/churn/ready', {}, env), 404);
   });
 });
