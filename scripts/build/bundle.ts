@@ -23,6 +23,8 @@ export interface BundleOptions {
   bundleFile?: string;
   /** Another entry than wrangler.toml's `main`, relative to the project root (a bench-only variant). */
   entry?: string;
+  /** A wrangler.toml environment (`staging`, `production`); default: the top level. */
+  env?: string;
   /** Where wrangler's own output goes; default: this process's stderr. */
   output?: 'inherit' | 'capture';
 }
@@ -31,9 +33,16 @@ export class BundleError extends Error {
   override name = 'BundleError';
 }
 
-export function bundleWorker({ outDir, bundleFile, entry, output = 'inherit' }: BundleOptions): void {
+export function bundleWorker({ outDir, bundleFile, entry, env, output = 'inherit' }: BundleOptions): void {
   rmSync(outDir, { recursive: true, force: true });
-  const args = [wranglerBin, 'deploy', '--dry-run', ...(entry === undefined ? [] : [entry]), '--outdir', outDir, ...(bundleFile === undefined ? [] : ['--outfile', bundleFile])];
+  const args = [
+    wranglerBin, 'deploy', '--dry-run',
+    ...(entry === undefined ? [] : [entry]),
+    // An explicit environment, the top level's being "": wrangler otherwise warns that none was chosen.
+    '--env', env ?? '',
+    '--outdir', outDir,
+    ...(bundleFile === undefined ? [] : ['--outfile', bundleFile]),
+  ];
   const run = spawnSync(process.execPath, args, {
     cwd: root,
     stdio: output === 'inherit' ? ['ignore', process.stderr, process.stderr] : ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,5 @@
 /**
- * npm run build: bundles the worker exactly as `wrangler deploy` would upload it
+ * npm run build -- [--env NAME]: bundles the worker exactly as `wrangler deploy [--env NAME]` would upload it
  * (`wrangler deploy --dry-run`, ../build/bundle.ts) and reports what the upload weighs
  * against the project's size budget and Workers' own limits. Exits 1 above either.
  *
@@ -18,6 +18,7 @@
  * uncompressed, and 10 MiB gzip on the Paid plan (3 MiB on Free).
  */
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { BundleError, bundleWorker, mib, root, uploadSize } from '../build/bundle.js';
 import { runCli } from '../cli/run.js';
 
@@ -32,13 +33,14 @@ const WORKERS_LIMITS = { bytes: 64 * 1024 * 1024, gzipPaid: 10 * 1024 * 1024, gz
 
 const outDir = join(root, 'dist');
 
-function main(): void {
-  bundleWorker({ outDir, bundleFile: join(outDir, 'worker.bundle') });
+function main(argv: string[]): void {
+  const { values } = parseArgs({ args: argv, strict: true, options: { env: { type: 'string' } } });
+  bundleWorker({ outDir, bundleFile: join(outDir, 'worker.bundle'), ...(values.env === undefined ? {} : { env: values.env }) });
   const all = uploadSize(outDir);
   const outside = (name: string) => UPLOAD_BUDGET.outside.find((rule) => rule.pattern.test(name));
   const counted = uploadSize(outDir, (name) => outside(name) === undefined);
 
-  console.log('dist/ (what wrangler deploy uploads):');
+  console.log(`dist/ (what wrangler deploy${values.env === undefined ? '' : ` --env ${values.env}`} uploads):`);
   for (const f of all.files) {
     const note = f.sourceMap ? '  (source map, not counted)' : outside(f.name) === undefined ? '' : `  (beside the budget: ${outside(f.name)!.why})`;
     console.log(`  ${mib(f.bytes).padStart(11)}  gzip ${mib(f.gzip).padStart(10)}  ${f.name}${note}`);
