@@ -177,18 +177,16 @@ describe('GET /openapi.json', () => {
     expect(doc.components.schemas.Problem).toBeDefined();
   });
 
-  it('is browsable at /docs with every asset served by the worker, none from a CDN', async () => {
+  // Swagger UI's own files are static assets (public/docs/, written by wrangler's [build]
+  // step), which the app never sees: test/public/docs-page.test.ts loads the page whole.
+  it('is browsable at /docs with every asset from this origin, none from a CDN', async () => {
     const page = await worker.request('/docs', {}, env);
     const html = await page.text();
     expect(page.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
     const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
-    expect(assets.length).toBeGreaterThanOrEqual(3);
-    for (const asset of assets) {
-      expect(asset.startsWith('/docs/'), asset).toBe(true);
-      const response = await worker.request(asset, {}, env);
-      expect(response.status, asset).toBe(200);
-      expect((await response.text()).length, asset).toBeGreaterThan(asset.endsWith('init.js') ? 10 : 10_000);
-    }
+    expect(assets.sort()).toEqual(['/docs/init.js', '/docs/swagger-ui-bundle.js', '/docs/swagger-ui.css']);
+    const init = await worker.request('/docs/init.js', {}, env);
+    expect([init.status, await init.text()]).toEqual([200, expect.stringContaining("url: '/openapi.json'")]);
   });
 });
 
