@@ -2,6 +2,7 @@
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import type { ProblemBody } from '../../src/http/problem.js';
+import { isProtocolPath } from '../../src/http/protocol-errors.js';
 
 export const TOKEN = 'test-token-new';
 export const OLD_TOKEN = 'test-token-old';
@@ -17,13 +18,19 @@ export function testEnv(overrides: Partial<Record<keyof Env, unknown>> = {}): En
   return { ...env, ...overrides } as Env;
 }
 
-/** Asserts an RFC 9457 problem response with `status`, and returns its body. */
+/**
+ * Asserts an RFC 9457 problem response with `status`, and returns its body. On the Open
+ * Inference Protocol's paths (/v2) the problem also carries the protocol's `error` (the
+ * detail) and, to a caller that did not ask for problem+json, is sent as application/json.
+ */
 export async function expectProblem(response: Response, status: number): Promise<ProblemBody> {
   const body = (await response.json()) as ProblemBody;
+  const protocol = isProtocolPath(body.instance);
   expect({ status: response.status, contentType: response.headers.get('Content-Type') }).toEqual({
     status,
-    contentType: 'application/problem+json',
+    contentType: protocol ? 'application/json' : 'application/problem+json',
   });
   expect(body).toMatchObject({ type: 'about:blank', status, title: expect.any(String), detail: expect.any(String) });
+  expect(body.error).toBe(protocol ? body.detail : undefined);
   return body;
 }

@@ -171,7 +171,20 @@ describe('GET /openapi.json', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/model', '/v1/score', '/v1/segment', '/v2/health/live', '/v2/health/ready', '/v2/models/{model_name}', '/v2/models/{model_name}/infer', '/v2/models/{model_name}/ready'].sort(),
+      [
+        '/v1/model',
+        '/v1/score',
+        '/v1/segment',
+        '/v2',
+        '/v2/health/live',
+        '/v2/health/ready',
+        '/v2/models/{model_name}',
+        '/v2/models/{model_name}/infer',
+        '/v2/models/{model_name}/ready',
+        '/v2/models/{model_name}/versions/{model_version}',
+        '/v2/models/{model_name}/versions/{model_version}/infer',
+        '/v2/models/{model_name}/versions/{model_version}/ready',
+      ].sort(),
     );
     expect(Object.keys(doc.components.schemas.Customer!.properties!).sort()).toEqual([...manifest.spec.features.map((f) => f.name), 'id'].sort());
     expect(doc.components.schemas.Problem).toBeDefined();
