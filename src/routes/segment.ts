@@ -43,7 +43,7 @@ const SegmentResponseSchema = z
 const UNKNOWN_VISITOR = { title: 'Unknown visitor', detail: 'No usable stored features for this visitor, or the visitor token does not verify.' } as const;
 
 export function segmentRoutes(state: ModelState): OpenAPIHono<AppEnv> {
-  const problem = problems(400, 403, 404, 415, 429, 500, 503);
+  const problem = problems(400, 403, 404, 413, 415, 429, 500, 503);
   const route = createRoute({
     method: 'post',
     path: '/v1/segment',

@@ -1,7 +1,12 @@
 /** Request helpers for the worker tests: the app driven directly, in workerd. */
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
+import { type OpenAPIHono } from '@hono/zod-openapi';
+import { createApp } from '../../src/app.js';
 import type { ProblemBody } from '../../src/http/problem.js';
+import type { ModelState } from '../../src/inference/model.js';
+import type { AppEnv } from '../../src/types.js';
+import { conforming } from './openapi-conformance.js';
 import { isProtocolPath } from '../../src/http/protocol-errors.js';
 
 export const TOKEN = 'test-token-new';
@@ -11,6 +16,11 @@ export const auth = (token = TOKEN) => ({ Authorization: `Bearer ${token}` });
 
 export function postJson(body: unknown, headers: Record<string, string> = auth()): RequestInit {
   return { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) };
+}
+
+/** The app built around another model state, its responses checked against its /openapi.json as the worker's are. */
+export function testApp(state: ModelState): OpenAPIHono<AppEnv> {
+  return conforming(createApp(state));
 }
 
 /** The test bindings (wrangler.toml [vars] plus the test config's), with `overrides` on top. */
