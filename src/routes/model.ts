@@ -8,7 +8,6 @@ import { readConfig } from '../config.js';
 import { workerVersion } from '../http/worker-version.js';
 import { throwOnInvalid } from '../http/validation.js';
 import type { ModelState } from '../inference/model.js';
-import { wasmMemoryBytes } from '../inference/wasm-hook.js';
 import { ModelInfoSchema } from '../schemas/model.js';
 import { TAGS } from '../schemas/openapi-document.js';
 import { bearerSecurity, problems } from '../schemas/problem.js';
@@ -37,12 +36,13 @@ export function modelRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     const { maxBatch, maxBodyBytes } = readConfig(c.env);
     const { format: _format, onnxSha256: _onnxSha256, trainingData, ...described } = manifest;
     const version = workerVersion(c.env);
-    const wasm = wasmMemoryBytes();
+    const wasm = state.ready ? state.model.memoryBytes() : undefined;
     return c.json(
       {
         ...described,
         trainingData: { ...trainingData, source: fileName(trainingData.source) },
         inputColumns: columnNames(manifest.spec),
+        ...(state.ready ? { engine: state.model.engine } : {}),
         limits: { maxBatch, maxBodyBytes },
         ...(wasm === undefined ? {} : { runtime: { wasmMemoryBytes: wasm } }),
         ...(version === undefined ? {} : { workerVersion: version }),

@@ -13,6 +13,7 @@ import { type FieldProblem, ProblemException, invalidRequest, jsonPointer } from
 import { protocolJsonBody } from '../http/protocol-body.js';
 import { throwOnInvalid } from '../http/validation.js';
 import { workerVersion } from '../http/worker-version.js';
+import { outputColumns } from '../inference/engine.js';
 import type { ModelState } from '../inference/model.js';
 import {
   type InferRequest,
@@ -29,7 +30,7 @@ import {
 } from '../schemas/oip.js';
 import { TAGS } from '../schemas/openapi-document.js';
 import { bearerSecurity, protocolProblems, publicRoute } from '../schemas/problem.js';
-import { type GraphIO, columnNames, encodedWidth } from '../spec/feature-spec.js';
+import { columnNames, encodedWidth } from '../spec/feature-spec.js';
 import type { AppEnv } from '../types.js';
 import { readInputTensor } from './oip-tensor.js';
 import { predictTimed, readyModel, requireReadyModel } from './serving.js';
@@ -180,10 +181,12 @@ export function oipRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     return version === undefined ? {} : { workerVersion: version };
   };
   const readiness = (c: Context<AppEnv>) =>
-    state.ready ? c.json({ ready: true, ...versionOf(c) }, 200) : c.json({ ready: false, ...versionOf(c) }, 503);
+    state.ready ? c.json({ ready: true, engine: state.model.engine, ...versionOf(c) }, 200) : c.json({ ready: false, ...versionOf(c) }, 503);
   const modelReadiness = (c: Context<AppEnv>, params: ModelParams) => {
     checkModel(params);
-    return state.ready ? c.json({ name, ready: true, ...versionOf(c) }, 200) : c.json({ name, ready: false, ...versionOf(c) }, 503);
+    return state.ready
+      ? c.json({ name, ready: true, engine: state.model.engine, ...versionOf(c) }, 200)
+      : c.json({ name, ready: false, ...versionOf(c) }, 503);
   };
   const metadata = (c: Context<AppEnv>, params: ModelParams) => {
     checkModel(params);
@@ -235,14 +238,6 @@ export function oipRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     .openapi(modelVersionMetadata, (c) => metadata(c, c.req.valid('param')))
     .openapi(modelInfer(state), (c) => infer(c, c.req.valid('param'), c.req.valid('json')))
     .openapi(modelVersionInfer(state), (c) => infer(c, c.req.valid('param'), c.req.valid('json')));
-}
-
-/**
- * Columns of graph output `name`: the spec's `io.widths[name]` where a graph declares
- * wider outputs (several members side by side), else 1.
- */
-function outputColumns(io: Pick<GraphIO, 'outputs'> & { readonly widths?: Readonly<Record<string, number>> }, name: string): number {
-  return io.widths?.[name] ?? 1;
 }
 
 /**

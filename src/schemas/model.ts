@@ -46,17 +46,22 @@ export const ModelInfoSchema = z
         .openapi({ description: 'The training-set quantiles of the LTV and their values, which POST /v1/segment cuts the tiers at.' }),
     }),
     inputColumns: z.array(z.string()).openapi({ description: 'Encoded column names in tensor order, for POST /v2/models/{model_name}/infer.' }),
+    engine: z.enum(['compiled', 'ort']).optional().openapi({
+      description:
+        'What runs the graph: "compiled" (the project’s own WebAssembly kernels, for graphs in its operator subset) or "ort" (onnxruntime-web). Absent while the model is not ready.',
+      example: 'compiled',
+    }),
     limits: z.object({ maxBatch: z.number().int(), maxBodyBytes: z.number().int() }),
     runtime: z
       .object({
         wasmMemoryBytes: z.number().int().positive().openapi({
           description:
-            'Current size of onnxruntime-web’s WebAssembly memory in this isolate, in bytes (whole 64 KiB pages). It grows with the largest batch scored and never shrinks; with the JS heap it counts against the 128 MB a Worker isolate may use.',
-          example: 16777216,
+            'Current size of the engine’s WebAssembly memory in this isolate, in bytes (whole 64 KiB pages): fixed at load for the compiled engine; for onnxruntime-web it grows with the largest batch scored and never shrinks. With the JS heap it counts against the 128 MB a Worker isolate may use.',
+          example: 720896,
         }),
       })
       .optional()
-      .openapi({ description: 'This isolate’s memory, for operators; absent until ORT’s WebAssembly has started in this isolate.' }),
+      .openapi({ description: 'This isolate’s memory, for operators; absent while the model is not ready.' }),
     workerVersion: WorkerVersionSchema.optional().openapi({ description: 'The Workers version serving this request.' }),
   })
   .openapi('ModelInfo');

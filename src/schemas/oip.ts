@@ -15,6 +15,10 @@ export const LiveSchema = z
 export const ReadySchema = z
   .object({
     ready: z.boolean(),
+    engine: z
+      .enum(['compiled', 'ort'])
+      .optional()
+      .openapi({ description: 'This server’s own member: what runs the graph when ready, "compiled" (the project’s WebAssembly kernels) or "ort" (onnxruntime-web).' }),
     workerVersion: WorkerVersionSchema.optional().openapi({ description: 'This server’s own member: the Workers version that answered.' }),
   })
   .openapi('Ready', { description: 'The protocol’s server ready response.' });

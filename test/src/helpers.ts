@@ -12,6 +12,9 @@ import { isProtocolPath } from '../../src/http/protocol-errors.js';
 export const TOKEN = 'test-token-new';
 export const OLD_TOKEN = 'test-token-old';
 
+/** The engine that serves the shipped model in this test project: ENGINE = ort in workers-ort, else the compiled engine (test/src/workers-project.ts). */
+export const servingEngine: 'compiled' | 'ort' = (env as Partial<Env>).ENGINE === 'ort' ? 'ort' : 'compiled';
+
 export const auth = (token = TOKEN) => ({ Authorization: `Bearer ${token}` });
 
 export function postJson(body: unknown, headers: Record<string, string> = auth()): RequestInit {

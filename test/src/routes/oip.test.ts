@@ -9,7 +9,7 @@ import { env as bindings } from 'cloudflare:workers';
 import { describe, expect, inject, it } from 'vitest';
 import worker from '../../../src/index.js';
 import type { InferResponse, ModelMetadata } from '../../../src/schemas/oip.js';
-import { auth, expectProblem, postJson, testEnv } from '../helpers.js';
+import { auth, expectProblem, postJson, servingEngine, testEnv } from '../helpers.js';
 import { closeTo } from '../reference.js';
 
 const reference = inject('ltvReference');
@@ -36,7 +36,7 @@ describe('GET /v2/health/*', () => {
     const live = await worker.request('/v2/health/live', {}, env);
     expect([live.status, await live.json()]).toEqual([200, { live: true }]);
     const ready = await worker.request('/v2/health/ready', {}, env);
-    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, workerVersion }]);
+    expect([ready.status, await ready.json()]).toEqual([200, { ready: true, engine: servingEngine, workerVersion }]);
     expect(ready.headers.get('X-Model-Version')).toBe(reference.version);
   });
 });
@@ -45,7 +45,7 @@ describe('GET /v2/models/{model_name}[/versions/{model_version}]/ready', () => {
   it('reports the model by name, ready, with or without its version', async () => {
     for (const path of [`/v2/models/${name}/ready`, `${versioned}/ready`]) {
       const ready = await worker.request(path, {}, env);
-      expect([ready.status, await ready.json()], path).toEqual([200, { name, ready: true, workerVersion }]);
+      expect([ready.status, await ready.json()], path).toEqual([200, { name, ready: true, engine: servingEngine, workerVersion }]);
     }
   });
 
