@@ -9,6 +9,7 @@ import { workerVersion } from '../http/worker-version.js';
 import { throwOnInvalid } from '../http/validation.js';
 import type { ModelState } from '../inference/model.js';
 import { ModelInfoSchema } from '../schemas/model.js';
+import { TAGS } from '../schemas/openapi-document.js';
 import { bearerSecurity, problems } from '../schemas/problem.js';
 import { columnNames } from '../spec/feature-spec.js';
 import type { AppEnv } from '../types.js';
@@ -17,11 +18,14 @@ import { readyModel } from './serving.js';
 const route = createRoute({
   method: 'get',
   path: '/v1/model',
+  operationId: 'getModel',
+  tags: [TAGS.model.name],
   summary: 'The model: feature spec, version, training metrics, limits',
+  description: 'The served model’s manifest (feature spec, version, training metrics), its encoded input columns, this deployment’s limits, and for operators the isolate’s WebAssembly memory.',
   security: bearerSecurity,
   responses: {
     200: { description: 'The model’s manifest and this deployment’s limits.', content: { 'application/json': { schema: ModelInfoSchema } } },
-    ...problems(401, 429, 503),
+    ...problems(401, 429, 500, 503),
   },
 });
 

@@ -18,9 +18,14 @@ const FeatureSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+const ZilnHeadSchema = z
+  .object({ muShift: z.number(), muScale: z.number(), muMin: z.number(), muMax: z.number(), sigmaFloor: z.number(), sigmaMax: z.number() })
+  .openapi({ description: 'ZILN head only: how the network’s outputs become p, μ and σ, and the bounds on μ and σ (docs/ziln-head.md).' });
+
 export const ModelInfoSchema = z
   .object({
     name: z.string().openapi({ example: 'ltv' }),
+    head: z.enum(['mse', 'ziln']).optional().openapi({ description: 'The output head; absent for models exported before heads existed (all "mse").' }),
     version: z.string().openapi({ description: 'Content hash of the ONNX graph and its spec.', example: '29176df8f59d65f0' }),
     createdAt: z.string(),
     metrics: z.record(z.string(), z.number()).openapi({ description: 'Test-split metrics from training.' }),
@@ -33,8 +38,12 @@ export const ModelInfoSchema = z
     spec: z.object({
       format: z.string(),
       features: z.array(FeatureSchema).openapi({ description: 'Features in input order; send them by name in a customer object.' }),
-      target: z.object({ name: z.string(), unit: z.string(), mean: z.number(), std: z.number() }),
+      target: z.object({ name: z.string(), unit: z.string(), mean: z.number(), std: z.number(), ziln: ZilnHeadSchema.optional() }),
       io: z.object({ input: z.string(), outputs: z.array(z.string()) }),
+      tiers: z
+        .object({ quantiles: z.array(z.number()), thresholds: z.array(z.number()) })
+        .optional()
+        .openapi({ description: 'The training-set quantiles of the LTV and their values, which POST /v1/segment cuts the tiers at.' }),
     }),
     inputColumns: z.array(z.string()).openapi({ description: 'Encoded column names in tensor order, for POST /v2/models/{model_name}/infer.' }),
     engine: z.enum(['compiled', 'ort']).optional().openapi({

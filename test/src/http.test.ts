@@ -4,10 +4,9 @@
  */
 import { afterEach, describe, expect, inject, it, vi } from 'vitest';
 import manifestJson from '../../model/ltv.json';
-import { createApp } from '../../src/app.js';
 import worker from '../../src/index.js';
 import { parseManifest } from '../../src/spec/manifest.js';
-import { OLD_TOKEN, TOKEN, auth, expectProblem, postJson, testEnv } from './helpers.js';
+import { OLD_TOKEN, TOKEN, auth, expectProblem, postJson, testApp, testEnv } from './helpers.js';
 
 const reference = inject('ltvReference');
 const env = testEnv();
@@ -171,7 +170,20 @@ describe('GET /openapi.json', () => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/v1/model', '/v1/score', '/v1/segment', '/v2/health/live', '/v2/health/ready', '/v2/models/{model_name}', '/v2/models/{model_name}/infer', '/v2/models/{model_name}/ready'].sort(),
+      [
+        '/v1/model',
+        '/v1/score',
+        '/v1/segment',
+        '/v2',
+        '/v2/health/live',
+        '/v2/health/ready',
+        '/v2/models/{model_name}',
+        '/v2/models/{model_name}/infer',
+        '/v2/models/{model_name}/ready',
+        '/v2/models/{model_name}/versions/{model_version}',
+        '/v2/models/{model_name}/versions/{model_version}/infer',
+        '/v2/models/{model_name}/versions/{model_version}/ready',
+      ].sort(),
     );
     expect(Object.keys(doc.components.schemas.Customer!.properties!).sort()).toEqual([...manifest.spec.features.map((f) => f.name), 'id'].sort());
     expect(doc.components.schemas.Problem).toBeDefined();
@@ -191,7 +203,7 @@ describe('GET /openapi.json', () => {
 });
 
 describe('a worker whose model failed to load', () => {
-  const notReady = createApp({ ready: false, reason: 'GraphMismatchError: internal detail', manifest });
+  const notReady = testApp({ ready: false, reason: 'GraphMismatchError: internal detail', manifest });
 
   it('is live but not ready', async () => {
     expect((await notReady.request('/v2/health/live', {}, env)).status).toBe(200);
@@ -212,7 +224,7 @@ describe('a worker whose model failed to load', () => {
   });
 
   it('answers 503 everywhere but liveness when even ltv.json was unreadable', async () => {
-    const blind = createApp({ ready: false, reason: 'ManifestError: /spec: expected an object' });
+    const blind = testApp({ ready: false, reason: 'ManifestError: /spec: expected an object' });
     expect((await blind.request('/v2/health/live', {}, env)).status).toBe(200);
     expect((await blind.request('/v2/health/ready', {}, env)).status).toBe(503);
     await expectProblem(await blind.request('/v1/model', { headers: auth() }, env), 503);

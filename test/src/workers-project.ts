@@ -47,6 +47,8 @@ export function workersProject(engine: 'compiled' | 'ort'): UserWorkspaceConfig 
       include: ['test/src/**/*.test.ts'],
       exclude: ['test/src/spec/**', 'test/src/inference/compiled/**', ...(engine === 'ort' ? [] : ['test/src/inference/ort/**'])],
       globalSetup: ['test/src/global-setup.ts'],
+      // Every response the tests get from the worker is checked against /openapi.json.
+      setupFiles: ['test/src/openapi-conformance-setup.ts'],
       testTimeout: 30_000,
       // One module graph for all files: in the ORT project the pool hands ORT's 14 MB .wasm to
       // workerd as a JSON array of bytes (~10 s), which per-file isolation would repeat for each file.
