@@ -21,12 +21,19 @@ import { oipRoutes } from './routes/oip.js';
 import { scoreRoutes } from './routes/score.js';
 import { segmentRoutes } from './routes/segment.js';
 import { docsRoutes } from './routes/docs.js';
+import { documentConfig, withServers } from './schemas/openapi-document.js';
 import { segmentCors } from './segment/cors.js';
 import { demoSignerRoutes } from './segment/demo-signer.js';
 import type { AppEnv } from './types.js';
 
-/** Routes that need a bearer token; health and /openapi.json are public. */
-const PROTECTED_PATHS = ['/v1/*', '/v2/models/:model_name', '/v2/models/:model_name/infer'];
+/** Routes that need a bearer token; health, readiness, server metadata and /openapi.json are public. */
+const PROTECTED_PATHS = [
+  '/v1/*',
+  '/v2/models/:model_name',
+  '/v2/models/:model_name/infer',
+  '/v2/models/:model_name/versions/:model_version',
+  '/v2/models/:model_name/versions/:model_version/infer',
+];
 /** Public despite the above: browsers with a site key (src/routes/segment.ts). */
 const PUBLIC_PATHS = ['/v1/segment'];
 
@@ -67,15 +74,8 @@ export function createApp(state: ModelState): OpenAPIHono<AppEnv> {
   // own doc31() regenerates it per request, and answers a generation failure with the error itself.)
   let document: ReturnType<typeof app.getOpenAPI31Document> | undefined;
   app.get('/openapi.json', (c) => {
-    document ??= app.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: 'ltv-edge',
-        version: state.manifest?.version ?? 'unknown',
-        description: 'Customer lifetime value, predicted at the edge. Errors are RFC 9457 problem+json.',
-      },
-    });
-    return c.json(document);
+    document ??= app.getOpenAPI31Document(documentConfig(state.manifest?.version ?? 'unknown'));
+    return c.json(withServers(document, c.req.url));
   });
 
   app.onError(onError);

@@ -62,7 +62,18 @@ function positiveInteger(name: string, value: unknown, fallback: number, max = N
 }
 
 /**
- * WARM_UP_RUNS: graph runs at isolate start-up (src/inference/model.ts). Read at start-up,
+ * ENGINE: which engine runs the model (src/inference/choose.ts): `auto` (the compiled
+ * engine when the graph is in its subset, else onnxruntime-web), `compiled` or `ort`.
+ * Read at start-up, so a bad value is reported in `problem` and `auto` used instead.
+ */
+export function readEngineChoice(value: unknown): { choice: 'auto' | 'compiled' | 'ort'; problem?: string } {
+  if (value === undefined || value === '' || value === 'auto') return { choice: 'auto' };
+  if (value === 'compiled' || value === 'ort') return { choice: value };
+  return { choice: 'auto', problem: `ENGINE must be "auto", "compiled" or "ort", got ${JSON.stringify(value)}; using "auto"` };
+}
+
+/**
+ * WARM_UP_RUNS: graph runs at isolate start-up when onnxruntime-web serves (src/inference/model.ts). Read at start-up,
  * where a thrown error would stop every isolate from serving, so a bad value is reported
  * in the returned `problem` and the default is used instead.
  */

@@ -1,20 +1,21 @@
 /**
  * The worker: the bundled model, loaded once per isolate, behind the Hono app.
  *
- * Where the session is created, and why there: at start-up, in this module's
- * top-level `await`, not on the first request. Creating it costs ORT's one-time
- * initialisation: 0.35–0.55 s of CPU on a dev machine (`npx wrangler check startup`,
- * `npm run measure:worker`). The WARM_UP_RUNS graph runs that follow add ~250 ms, so
- * that V8 has optimised ORT's WebAssembly before the first request (./inference/model.ts).
- * - On a first request it would blow the per-request CPU limit (10 ms on the Free
+ * Where the engine is made, and why there: at start-up, in this module's top-level
+ * `await`, not on the first request. For the compiled engine that is reading the
+ * graph out of ltv.onnx, packing the weights and one readiness run: a few
+ * milliseconds (docs/performance.md). Were onnxruntime-web to serve (a graph outside
+ * the compiled subset, in a build that carries ORT), it would be ORT's one-time
+ * initialisation, 0.35–0.55 s of CPU, plus WARM_UP_RUNS graph runs (./inference/model.ts):
+ * - On a first request that would blow the per-request CPU limit (10 ms on the Free
  *   plan) many times over, and make that caller wait.
- * - At start-up it counts against the 1 s start-up limit instead, which it fits;
- *   Cloudflare checks that limit when a version is uploaded, so a model that made
- *   start-up too slow would fail the deploy, not the traffic. Isolates are often
- *   started during the TLS handshake, before the request arrives. Start-up may do
- *   no I/O, and does none: the model and ORT's WebAssembly are bundled.
+ * - At start-up it counts against the 1 s start-up limit instead; Cloudflare checks
+ *   that limit when a version is uploaded, so a model that made start-up too slow
+ *   would fail the deploy, not the traffic. Isolates are often started during the
+ *   TLS handshake, before the request arrives. Start-up may do no I/O, and does
+ *   none: the model and the engine's WebAssembly are bundled.
  * `loadModel` never throws: a model that fails to load leaves the isolate up and
- * not ready (503s) instead of failing every start-up.
+ * not ready (503s) instead of failing every start-up. It reads ENGINE itself.
  */
 import { env } from 'cloudflare:workers';
 import manifest from '../model/ltv.json';
@@ -24,12 +25,15 @@ import { readWarmUpRuns } from './config.js';
 import { loadModel } from './inference/model.js';
 import { warmUpRequestPath } from './inference/warm-up.js';
 
-// WARM_UP_RUNS trades start-up CPU for a cheaper first request (./inference/model.ts, warmUp).
+/** Set only by the benchmarks (`--define SKIP_REQUEST_WARM_UP:true`), to measure what the request-path warm-up buys. */
+declare const SKIP_REQUEST_WARM_UP: boolean;
+
+// WARM_UP_RUNS: ORT's runs at start-up, for a cheaper first request (./inference/model.ts, warmUp).
 const warmUp = readWarmUpRuns(env.WARM_UP_RUNS);
 if (warmUp.problem !== undefined) console.error(JSON.stringify({ event: 'config_error', reason: warmUp.problem }));
 const model = await loadModel({ onnx, manifest }, { warmUpRuns: warmUp.runs });
 const app = createApp(model);
-// The first request of an isolate would otherwise pay ~20 ms of first-call CPU (see ./inference/warm-up.ts).
-await warmUpRequestPath(app, model.manifest, model.ready ? model.model.width : 0);
+// The first request of an isolate would otherwise pay first-call CPU (see ./inference/warm-up.ts, docs/performance.md).
+if (!(typeof SKIP_REQUEST_WARM_UP === 'boolean' && SKIP_REQUEST_WARM_UP)) await warmUpRequestPath(app, model.manifest, model.ready ? model.model.width : 0);
 
 export default app satisfies ExportedHandler<Env>;

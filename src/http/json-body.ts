@@ -4,8 +4,10 @@
  * 400 for JSON that does not parse, with the parser's message (which says where).
  * Hono's validator would only say "Malformed JSON in request body".
  *
- * The parsed value is left in Hono's body cache, so the zod validator that runs
- * next reads it from there instead of parsing the text a second time.
+ * The parsed value is what `c.req.json()` answers from then on, so the zod validator
+ * that runs next does not parse the text a second time: Hono's own `json()` re-parses
+ * its cached text on every call (hono 4.13), which for a batch of 1000 customers is
+ * ~1 ms of CPU for nothing.
  */
 import type { MiddlewareHandler } from 'hono';
 import { ProblemException } from './problem.js';
@@ -43,7 +45,9 @@ export const jsonBody = (): MiddlewareHandler => {
       const where = error instanceof SyntaxError ? error.message : 'it does not parse';
       throw new ProblemException(400, { title: 'Malformed JSON', detail: `Malformed JSON in request body: ${where}` });
     }
-    c.req.bodyCache.json = Promise.resolve(value);
+    const parsed = Promise.resolve(value);
+    c.req.bodyCache.json = parsed;
+    c.req.json = <T>() => parsed as Promise<T>;
     await next();
   };
 };

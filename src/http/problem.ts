@@ -1,5 +1,6 @@
 /**
- * RFC 9457 problem details: the one shape of every error response.
+ * RFC 9457 problem details: the one shape of every error response (on the Open
+ * Inference Protocol's paths, with the protocol's `error` member: ./protocol-errors.ts).
  *
  * Client faults are thrown as a ProblemException (an HTTPException, so Hono's own
  * 400/413/415s take the same road) and turned into `application/problem+json` by
@@ -9,6 +10,7 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { PROBLEM_JSON, isProtocolPath, protocolProblemMediaType } from './protocol-errors.js';
 
 /** One thing wrong with one place in the request. */
 export interface FieldProblem {
@@ -95,6 +97,8 @@ export interface ProblemBody {
   instance: string;
   requestId?: string;
   errors?: FieldProblem[];
+  /** On the Open Inference Protocol's paths only: the protocol's error message, the same as `detail`. */
+  error?: string;
 }
 
 /** The response for a problem; goes through `c` so headers set earlier (request id, CORS) stay. */
@@ -109,7 +113,12 @@ export function problemResponse(c: Context, status: ContentfulStatusCode, init: 
   const requestId = c.get('requestId') as string | undefined;
   if (requestId !== undefined) body.requestId = requestId;
   if (init.errors !== undefined && init.errors.length > 0) body.errors = init.errors;
-  return c.body(JSON.stringify(body), status, { ...init.headers, 'Content-Type': 'application/problem+json' });
+  let mediaType = PROBLEM_JSON;
+  if (isProtocolPath(c.req.path)) {
+    body.error = init.detail;
+    mediaType = protocolProblemMediaType(c.req.header('Accept'));
+  }
+  return c.body(JSON.stringify(body), status, { ...init.headers, 'Content-Type': mediaType });
 }
 
 const REASONS: Record<number, string> = {

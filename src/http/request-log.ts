@@ -10,11 +10,13 @@ import { workerVersion } from './worker-version.js';
 /** What the scoring path tells the log about a request (set through `noteBatch`). */
 export interface RequestLogVariables {
   batchSize?: number;
+  engine?: string;
 }
 
-/** Records how many rows a request scored, for its log line. */
-export function noteBatch(c: Context, count: number): void {
+/** Records how many rows a request scored, and which engine scored them, for its log line. */
+export function noteBatch(c: Context, count: number, engine?: string): void {
   c.set('batchSize', count);
+  if (engine !== undefined) c.set('engine', engine);
 }
 
 export interface RequestLogLine {
@@ -27,6 +29,8 @@ export interface RequestLogLine {
   modelVersion: string | undefined;
   workerVersion: string | undefined;
   batchSize: number | undefined;
+  /** The engine that ran the graph for this request (`compiled` or `ort`), if it ran. */
+  engine: string | undefined;
   latencyMs: number;
 }
 
@@ -43,6 +47,7 @@ export const requestLog = (modelVersion: string | undefined): MiddlewareHandler 
       modelVersion,
       workerVersion: workerVersion(c.env as Partial<Env> | undefined)?.id,
       batchSize: c.get('batchSize') as number | undefined,
+      engine: c.get('engine') as string | undefined,
       // Workers freeze the clock during compute; the figure is wall time around I/O, rounded.
       latencyMs: Math.round((performance.now() - start) * 100) / 100,
     };

@@ -1,18 +1,20 @@
 /**
  * The model a worker serves: `ltv.json` and `ltv.onnx`, checked against each other
- * and loaded into one ORT session per isolate.
+ * and loaded into one engine per isolate (./engine.ts; which one: ./choose.ts).
  *
  * Loading never throws. A model that cannot serve (a broken manifest, ONNX bytes
- * that are not the ones the manifest names, a graph that does not match its spec,
- * ORT failing to start) leaves the worker up and not ready: health says so, scoring
- * answers 503, and the reason is logged. Crashing instead would make every request
- * re-run the start-up and fail again.
+ * that are not the ones the manifest names, a graph that does not match its spec or
+ * that no engine of this build runs, an engine failing to start) leaves the worker
+ * up and not ready: health says so, scoring answers 503, and the reason is logged.
+ * Crashing instead would make every request re-run the start-up and fail again.
  */
-import { DEFAULTS } from '../config.js';
+import { env } from 'cloudflare:workers';
+import { DEFAULTS, readEngineChoice } from '../config.js';
 import { Encoder } from '../spec/encode.js';
 import { columnNames } from '../spec/feature-spec.js';
 import { type ModelManifest, parseManifest } from '../spec/manifest.js';
-import { LtvSession } from './session.js';
+import { chooseEngine } from './choose.js';
+import { type Engine, type EngineChoice, type EngineKind, checkSignature, checkedOutputs, outputColumns } from './engine.js';
 
 export interface LoadedModel {
   readonly manifest: ModelManifest;
@@ -22,13 +24,19 @@ export interface LoadedModel {
   readonly width: number;
   /** Names of the encoded columns in input order, e.g. `channel=email`. */
   readonly columns: readonly string[];
+  /** The engine that runs the graph. */
+  readonly engine: EngineKind;
   /** LTV for `count` encoded rows (row-major, NaN = missing); always finite. */
   predict(rows: Float32Array, count: number): Promise<Float32Array>;
   /** Every graph output for `count` encoded rows, by name (`ltv` first); all finite. */
   predictOutputs(rows: Float32Array, count: number): Promise<ModelOutputs>;
+  /** Values per row of graph output `name` (1 unless the spec's io.widths says more). */
+  outputColumns(name: string): number;
+  /** Bytes of WebAssembly memory the engine holds in this isolate, if known. */
+  memoryBytes(): number | undefined;
 }
 
-/** Graph outputs by name (the spec's `io.outputs`), one value per row each. */
+/** Graph outputs by name (the spec's `io.outputs`), row-major: `outputColumns(name)` values per row. */
 export type ModelOutputs = Readonly<Record<string, Float32Array>>;
 
 export type ModelState =
@@ -43,11 +51,18 @@ export interface ModelFiles {
 }
 
 export interface LoadOptions {
-  /** Graph runs at load (see `ServedModel.warmUp`); at least 1, the readiness check. Default DEFAULTS.warmUpRuns (3000), WARM_UP_RUNS in wrangler.toml. */
+  /** Which engine (./choose.ts). Default: the ENGINE var of this worker, else `auto`. */
+  engine?: EngineChoice;
+  /**
+   * Graph runs at load when ORT serves (see `ServedModel.warmUp`); at least 1, the
+   * readiness check, which is all the compiled engine runs. Default DEFAULTS.warmUpRuns
+   * (3000), WARM_UP_RUNS in wrangler.toml.
+   */
   warmUpRuns?: number;
 }
 
-export async function loadModel(files: ModelFiles, { warmUpRuns = DEFAULTS.warmUpRuns }: LoadOptions = {}): Promise<ModelState> {
+export async function loadModel(files: ModelFiles, options: LoadOptions = {}): Promise<ModelState> {
+  const { warmUpRuns = DEFAULTS.warmUpRuns } = options;
   let manifest: ModelManifest | undefined;
   try {
     manifest = parseManifest(files.manifest);
@@ -57,10 +72,11 @@ export async function loadModel(files: ModelFiles, { warmUpRuns = DEFAULTS.warmU
       throw new Error(`ltv.onnx has SHA-256 ${digest}, but ltv.json names ${manifest.onnxSha256}: the two files are not from one export`);
     }
     const encoder = new Encoder(manifest.spec);
-    const session = await LtvSession.create(onnx, manifest.spec.io, encoder.width);
-    const model = new ServedModel(manifest, encoder, session);
-    await model.warmUp(Math.max(1, warmUpRuns));
-    console.log(JSON.stringify({ event: 'model_ready', name: manifest.name, version: manifest.version, width: encoder.width }));
+    const { engine, refused } = await chooseEngine(onnx, options.engine ?? configuredEngine());
+    checkSignature(engine, manifest.spec.io, encoder.width);
+    const model = new ServedModel(manifest, encoder, engine);
+    await model.warmUp(engine.kind === 'ort' ? Math.max(1, warmUpRuns) : 1);
+    console.log(JSON.stringify({ event: 'model_ready', name: manifest.name, version: manifest.version, width: encoder.width, engine: engine.kind, ...(refused === undefined ? {} : { compiledRefused: refused }) }));
     return { ready: true, model, manifest };
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -73,31 +89,47 @@ class ServedModel implements LoadedModel {
   readonly width: number;
   readonly columns: readonly string[];
 
+  readonly engine: EngineKind;
+  private readonly ltvOnly: readonly string[];
+
   constructor(
     readonly manifest: ModelManifest,
     readonly encoder: Encoder,
-    private readonly session: LtvSession,
+    private readonly runner: Engine,
   ) {
     this.width = encoder.width;
     this.columns = columnNames(manifest.spec);
+    this.engine = runner.kind;
+    this.ltvOnly = manifest.spec.io.outputs.slice(0, 1);
   }
 
   async predict(rows: Float32Array, count: number): Promise<Float32Array> {
-    const [ltv] = await this.session.run(rows, count);
-    return ltv!;
+    const { io } = this.manifest.spec;
+    return checkedOutputs(await this.runner.run(rows, count, this.ltvOnly), io, this.ltvOnly, count)[0]!;
   }
 
   async predictOutputs(rows: Float32Array, count: number): Promise<ModelOutputs> {
-    const values = await this.session.run(rows, count);
-    return Object.fromEntries(this.manifest.spec.io.outputs.map((name, k) => [name, values[k]!]));
+    const { io } = this.manifest.spec;
+    const values = checkedOutputs(await this.runner.run(rows, count, io.outputs), io, io.outputs, count);
+    return Object.fromEntries(io.outputs.map((name, k) => [name, values[k]!]));
+  }
+
+  outputColumns(name: string): number {
+    return outputColumns(this.manifest.spec.io, name);
+  }
+
+  memoryBytes(): number | undefined {
+    return this.runner.memoryBytes();
   }
 
   /**
    * The graph run at load, `runs` times on one all-missing row. The first run
    * proves that the graph runs and gives a finite value, so that a model that loads
-   * but cannot score is "not ready" rather than a 500 on every request.
+   * but cannot score is "not ready" rather than a 500 on every request. The compiled
+   * engine runs only that one: its kernels are a few small functions, compiled with
+   * the module, and what the first request would pay is measured in docs/performance.md.
    *
-   * The other runs are for the first real request. After start-up, workerd gives V8
+   * The other runs are ORT's, for the first real request. After start-up, workerd gives V8
    * a memory-pressure signal and V8 drops the baseline (Liftoff) machine code of every
    * WebAssembly function that has not been optimised (TurboFan code is kept), so the
    * first run inside a request recompiled ~200 of ORT's functions: 12.6 ms of
@@ -111,8 +143,15 @@ class ServedModel implements LoadedModel {
    */
   async warmUp(runs: number): Promise<void> {
     const row = new Float32Array(this.width).fill(Number.NaN);
-    for (let run = 0; run < runs; run++) await this.predict(row, 1);
+    for (let run = 0; run < runs; run++) await this.predictOutputs(row, 1);
   }
+}
+
+/** The ENGINE var of this worker (wrangler.toml); a bad value is logged and `auto` used. */
+function configuredEngine(): EngineChoice {
+  const { choice, problem } = readEngineChoice((env as Partial<Env>).ENGINE);
+  if (problem !== undefined) console.error(JSON.stringify({ event: 'config_error', reason: problem }));
+  return choice;
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {

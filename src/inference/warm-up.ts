@@ -23,7 +23,7 @@
  * reads a body (src/http/json-body.ts). Nor may a Response be created there, so
  * for the duration of the warm-up the global `Response` (which Hono constructs
  * by name) is a plain stand-in holding status, headers and body; the original is
- * back in `finally`, before any request can run, as with ./wasm-hook.ts. Failure is logged and ignored: a warm-up must never stop the worker
+ * back in `finally`, before any request can run, as with ./ort/wasm-hook.ts. Failure is logged and ignored: a warm-up must never stop the worker
  * from serving.
  */
 import type { ModelManifest } from '../spec/manifest.js';

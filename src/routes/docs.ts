@@ -1,11 +1,12 @@
 /**
- * GET /docs: Swagger UI over /openapi.json, with every asset served by this worker
- * (swagger-ui-dist, pinned, bundled as text), so the page works without reaching
- * any third-party CDN and under a CSP that allows only this origin.
+ * GET /docs: Swagger UI over /openapi.json. The page and its one-line script are
+ * served here; Swagger UI's own files (swagger-ui-dist, pinned) are static assets
+ * under /docs/, copied into public/docs/ before each bundle (wrangler.toml [build],
+ * scripts/build/docs-assets.ts) and served before the worker runs. So the page works
+ * without reaching any third-party CDN, under a CSP that allows only this origin, and
+ * the worker bundle does not carry Swagger UI.
  */
 import { Hono } from 'hono';
-import bundle from 'swagger-ui-dist/swagger-ui-bundle.js';
-import css from 'swagger-ui-dist/swagger-ui.css';
 import type { AppEnv } from '../types.js';
 
 const PAGE = `<!doctype html>
@@ -27,12 +28,9 @@ const INIT = `window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swag
 
 /** Only this origin, so a page that tried to load from a CDN would visibly fail. */
 const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'";
-const CACHE = 'public, max-age=3600';
 
 export function docsRoutes(): Hono<AppEnv> {
   return new Hono<AppEnv>()
     .get('/docs', (c) => c.html(PAGE, 200, { 'Content-Security-Policy': CSP, 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY' }))
-    .get('/docs/swagger-ui-bundle.js', (c) => c.body(bundle, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': CACHE }))
-    .get('/docs/swagger-ui.css', (c) => c.body(css, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': CACHE }))
     .get('/docs/init.js', (c) => c.body(INIT, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
 }

@@ -13,6 +13,7 @@ import type { Located } from '../http/located.js';
 import { type FieldProblem, ProblemException, invalidRequest, jsonPointer } from '../http/problem.js';
 import { fieldProblems, throwOnInvalid } from '../http/validation.js';
 import type { LoadedModel, ModelState } from '../inference/model.js';
+import { TAGS } from '../schemas/openapi-document.js';
 import { bearerSecurity, problems } from '../schemas/problem.js';
 import { hasId, withStoredFeatures } from '../feature-store/score-by-id.js';
 import { type ScoreResponseWithErrors, ScoreQuerySchema, ScoreResponseSchema, scoreRequestSchema } from '../schemas/score.js';
@@ -24,7 +25,11 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
   const route = createRoute({
     method: 'post',
     path: '/v1/score',
+    operationId: 'scoreCustomers',
+    tags: [TAGS.scoring.name],
     summary: 'Predict the lifetime value of one or more customers',
+    description:
+      'One `customer` or a batch of `customers`, each by its feature values, by its id in the edge feature store, or both. Every field error of every customer is listed at once; a customer given by an unknown or stale id gets an item error in its place while the rest are scored.',
     security: bearerSecurity,
     middleware: [requireReadyModel(state), jsonBody(), limitBatch()] as const,
     request: {
@@ -33,7 +38,7 @@ export function scoreRoutes(state: ModelState): OpenAPIHono<AppEnv> {
     },
     responses: {
       200: { description: 'One prediction per customer, in input order.', content: { 'application/json': { schema: ScoreResponseSchema } } },
-      ...problems(400, 401, 413, 415, 429, 503),
+      ...problems(400, 401, 413, 415, 429, 500, 503),
     },
   });
 

@@ -16,7 +16,8 @@ import { jsonBody } from '../http/json-body.js';
 import { ProblemException } from '../http/problem.js';
 import { throwOnInvalid } from '../http/validation.js';
 import type { ModelState } from '../inference/model.js';
-import { problems } from '../schemas/problem.js';
+import { TAGS } from '../schemas/openapi-document.js';
+import { problems, publicRoute } from '../schemas/problem.js';
 import { servesSite } from '../segment/local-site.js';
 import { readSegmentConfig, thresholdsFor, tierOf } from '../segment/sites.js';
 import { verifyVisitorToken } from '../segment/visitor-token.js';
@@ -42,11 +43,17 @@ const SegmentResponseSchema = z
 const UNKNOWN_VISITOR = { title: 'Unknown visitor', detail: 'No usable stored features for this visitor, or the visitor token does not verify.' } as const;
 
 export function segmentRoutes(state: ModelState): OpenAPIHono<AppEnv> {
-  const problem = problems(400, 403, 404, 415, 429, 503);
+  const problem = problems(400, 403, 404, 413, 415, 429, 500, 503);
   const route = createRoute({
     method: 'post',
     path: '/v1/segment',
+    operationId: 'segmentVisitor',
+    tags: [TAGS.segment.name],
     summary: "A visitor's value tier, for browsers (site key and visitor token, no bearer token)",
+    description:
+      'For marketing pages: the site key must be configured for the request’s Origin, and the visitor token signed by the site’s back end for this visitor. Only the coarse tier leaves the worker, never the value.',
+    // No bearer token: the site key (bound to origins) and the visitor token, both in the body, authorise the request.
+    security: publicRoute,
     middleware: [requireReadyModel(state), jsonBody()] as const,
     request: { body: { required: true, content: { 'application/json': { schema: SegmentRequestSchema } } } },
     responses: {

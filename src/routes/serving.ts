@@ -32,11 +32,11 @@ export const requireReadyModel = (state: ModelState): MiddlewareHandler => {
  * entry; the batch size goes to the request log, aggregates of the LTV to Analytics Engine.
  */
 export async function predictTimed(c: Context, model: LoadedModel, rows: Float32Array, count: number): Promise<ModelOutputs> {
-  noteBatch(c, count);
+  noteBatch(c, count, model.engine);
   const start = performance.now();
   const outputs = await model.predictOutputs(rows, count);
   const ltv = outputs[model.manifest.spec.io.outputs[0]!];
   if (ltv !== undefined) writePredictionStats(c, model.manifest.version, ltv);
-  addServerTiming(c, 'inference', performance.now() - start, `ONNX Runtime, ${count} row${count === 1 ? '' : 's'}`);
+  addServerTiming(c, 'inference', performance.now() - start, `${model.engine === 'ort' ? 'onnxruntime-web' : 'compiled engine'}, ${count} row${count === 1 ? '' : 's'}`);
   return outputs;
 }

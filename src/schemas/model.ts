@@ -18,9 +18,14 @@ const FeatureSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
+const ZilnHeadSchema = z
+  .object({ muShift: z.number(), muScale: z.number(), muMin: z.number(), muMax: z.number(), sigmaFloor: z.number(), sigmaMax: z.number() })
+  .openapi({ description: 'ZILN head only: how the network’s outputs become p, μ and σ, and the bounds on μ and σ (docs/ziln-head.md).' });
+
 export const ModelInfoSchema = z
   .object({
     name: z.string().openapi({ example: 'ltv' }),
+    head: z.enum(['mse', 'ziln']).optional().openapi({ description: 'The output head; absent for models exported before heads existed (all "mse").' }),
     version: z.string().openapi({ description: 'Content hash of the ONNX graph and its spec.', example: '29176df8f59d65f0' }),
     createdAt: z.string(),
     metrics: z.record(z.string(), z.number()).openapi({ description: 'Test-split metrics from training.' }),
@@ -33,21 +38,30 @@ export const ModelInfoSchema = z
     spec: z.object({
       format: z.string(),
       features: z.array(FeatureSchema).openapi({ description: 'Features in input order; send them by name in a customer object.' }),
-      target: z.object({ name: z.string(), unit: z.string(), mean: z.number(), std: z.number() }),
+      target: z.object({ name: z.string(), unit: z.string(), mean: z.number(), std: z.number(), ziln: ZilnHeadSchema.optional() }),
       io: z.object({ input: z.string(), outputs: z.array(z.string()) }),
+      tiers: z
+        .object({ quantiles: z.array(z.number()), thresholds: z.array(z.number()) })
+        .optional()
+        .openapi({ description: 'The training-set quantiles of the LTV and their values, which POST /v1/segment cuts the tiers at.' }),
     }),
     inputColumns: z.array(z.string()).openapi({ description: 'Encoded column names in tensor order, for POST /v2/models/{model_name}/infer.' }),
+    engine: z.enum(['compiled', 'ort']).optional().openapi({
+      description:
+        'What runs the graph: "compiled" (the project’s own WebAssembly kernels, for graphs in its operator subset) or "ort" (onnxruntime-web). Absent while the model is not ready.',
+      example: 'compiled',
+    }),
     limits: z.object({ maxBatch: z.number().int(), maxBodyBytes: z.number().int() }),
     runtime: z
       .object({
         wasmMemoryBytes: z.number().int().positive().openapi({
           description:
-            'Current size of onnxruntime-web’s WebAssembly memory in this isolate, in bytes (whole 64 KiB pages). It grows with the largest batch scored and never shrinks; with the JS heap it counts against the 128 MB a Worker isolate may use.',
-          example: 16777216,
+            'Current size of the engine’s WebAssembly memory in this isolate, in bytes (whole 64 KiB pages): fixed at load for the compiled engine; for onnxruntime-web it grows with the largest batch scored and never shrinks. With the JS heap it counts against the 128 MB a Worker isolate may use.',
+          example: 720896,
         }),
       })
       .optional()
-      .openapi({ description: 'This isolate’s memory, for operators; absent until ORT’s WebAssembly has started in this isolate.' }),
+      .openapi({ description: 'This isolate’s memory, for operators; absent while the model is not ready.' }),
     workerVersion: WorkerVersionSchema.optional().openapi({ description: 'The Workers version serving this request.' }),
   })
   .openapi('ModelInfo');

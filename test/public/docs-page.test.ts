@@ -1,18 +1,21 @@
 /**
- * GET /docs as wrangler builds the worker (wrangler's unstable_dev, the bundling
- * `wrangler deploy` uses), in headless Chromium: Swagger UI renders every operation
- * of /openapi.json from files the worker serves itself.
+ * GET /docs as wrangler builds and serves the worker (wrangler's unstable_dev, which
+ * runs the [build] command and serves public/ as static assets before the worker, as
+ * a deployment does), in headless Chromium: Swagger UI renders every operation of
+ * /openapi.json from files this origin serves itself.
  *
- * The workers-project test of /docs runs the app as the vitest plugin bundles it,
- * which is not how wrangler bundles it: a Text rule whose globs did not match the
- * bare import `swagger-ui-dist/…` once made wrangler bundle Swagger UI as code,
- * so the deployed worker executed it at every start-up (~200 ms of CPU) and served
- * a function and an empty object instead of the files. That passed every other test.
+ * Swagger UI's files are static assets copied from swagger-ui-dist by the [build]
+ * command (scripts/build/docs-assets.ts), not modules of the worker: the workers-project
+ * tests drive the app alone, without assets or the build step, so only this test sees
+ * the page whole. (When they were text modules, a Text rule whose globs did not match
+ * once made wrangler bundle Swagger UI as code, run at every start-up; that too passed
+ * every other test.)
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SWAGGER_UI_FILES } from '../../scripts/build/docs-assets.js';
 import { type DemoWorker, startDemoWorker } from '../../scripts/measure/screenshots/demo-worker.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -36,12 +39,21 @@ describe('/docs of the worker as wrangler builds it', () => {
     await demo?.stop();
   });
 
-  it('serves swagger-ui-dist\'s files byte for byte', async () => {
-    for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+  it('serves swagger-ui-dist\'s files byte for byte, as static assets', async () => {
+    for (const file of SWAGGER_UI_FILES) {
       const response = await fetch(`${demo.origin}/docs/${file}`);
       expect(response.status, file).toBe(200);
+      expect(response.headers.get('Content-Type'), file).toMatch(file.endsWith('.css') ? /^text\/css/ : /^(text|application)\/javascript/);
       expect(await response.text(), file).toBe(readFileSync(require.resolve(`swagger-ui-dist/${file}`), 'utf8'));
     }
+  });
+
+  it('serves the page under a CSP that allows only this origin', async () => {
+    const response = await fetch(`${demo.origin}/docs`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
+    const assets = [...(await response.text()).matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(assets).toEqual(expect.arrayContaining([...SWAGGER_UI_FILES.map((file) => `/docs/${file}`), '/docs/init.js']));
   });
 
   it.skipIf(!hasChromium)('renders one operation per route of /openapi.json, with no console error and nothing fetched elsewhere', async () => {

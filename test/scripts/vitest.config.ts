@@ -5,7 +5,7 @@ export default defineProject({
     name: 'node',
     environment: 'node',
     root: new URL('../..', import.meta.url).pathname,
-    include: ['test/scripts/**/*.test.ts', 'test/src/spec/**/*.test.ts', 'test/public/**/*.test.ts'],
+    include: ['test/scripts/**/*.test.ts', 'test/src/spec/**/*.test.ts', 'test/src/inference/compiled/**/*.test.ts', 'test/public/**/*.test.ts'],
     testTimeout: 120_000,
   },
 });

@@ -8,9 +8,8 @@
 import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import manifestJson from '../../model/ltv.json';
 import onnx from '../../model/ltv.onnx';
-import { createApp } from '../../src/app.js';
 import { loadModel } from '../../src/inference/model.js';
-import { expectProblem, postJson, testEnv } from './helpers.js';
+import { expectProblem, postJson, testApp, testEnv } from './helpers.js';
 
 const reference = inject('ltvReference');
 const env = testEnv({ RATE_LIMITER: undefined });
@@ -57,7 +56,7 @@ describe('a broken model in the bundle', () => {
     const state = await loadModel(await files());
     expect(state.ready).toBe(false);
     if (!state.ready) expect(state.reason).toMatch(reason);
-    const app = createApp(state);
+    const app = testApp(state);
     for (let i = 0; i < 3; i++) {
       const response = await app.request('/v1/score', postJson({ customer: reference.cases[0]!.record }), env);
       const problem = await expectProblem(response, 503);

@@ -4,7 +4,8 @@
  * workerd, the real bundled files) is checked against an independent runtime.
  * Also trains two tiny models, one per head (MSE and ZILN), on generated data, and
  * scores them the same way: the worker's answers for each head are tested whatever
- * head the shipped model has.
+ * head the shipped model has. And the equivalence cases of the engines: ≥ 10,000 rows
+ * per model, scored by onnxruntime-node and -web (./inference/equivalence-cases.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -17,6 +18,8 @@ import { trainModel } from '../../scripts/train/train-model.js';
 import type { LossName } from '../../scripts/mlp/objective.js';
 import { Encoder } from '../../src/spec/encode.js';
 import { type ModelManifest, parseManifest } from '../../src/spec/manifest.js';
+import { equivalenceCases, toJson } from './inference/equivalence-cases.js';
+import { outsideSubsetModel } from './inference/outside-subset.js';
 import { type HeadFixture, type Reference, type ReferenceCase, referenceRecords } from './reference.js';
 
 const modelDir = new URL('../../model/', import.meta.url);
@@ -37,6 +40,8 @@ export default async function setup(project: TestProject): Promise<void> {
   };
   project.provide('ltvReference', reference);
   project.provide('headFixtures', { mse: await headFixture('mse'), ziln: await headFixture('ziln') });
+  project.provide('equivalenceCases', (await equivalenceCases()).map(toJson));
+  project.provide('outsideSubset', await outsideSubsetModel());
 }
 
 /**

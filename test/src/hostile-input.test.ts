@@ -13,6 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
 import worker from '../../src/index.js';
 import { fcSettings } from '../support/fc-settings.js';
+import { isProtocolPath } from '../../src/http/protocol-errors.js';
 import { auth, testEnv } from './helpers.js';
 
 const reference = inject('ltvReference');
@@ -38,8 +39,10 @@ async function answer(path: string, body: BodyInit | null, contentType: string |
   const parsed: unknown = JSON.parse(text);
   expect(allNumbersFinite(parsed), text).toBe(true);
   if (response.status >= 400) {
-    expect(type).toBe('application/problem+json');
-    expect(parsed).toMatchObject({ status: response.status, detail: expect.any(String) });
+    // On the Open Inference Protocol's paths, a problem is application/json with the protocol's `error`.
+    const protocol = isProtocolPath(path);
+    expect(type).toBe(protocol ? 'application/json' : 'application/problem+json');
+    expect(parsed).toMatchObject({ status: response.status, detail: expect.any(String), ...(protocol ? { error: expect.any(String) } : {}) });
   } else {
     expect(response.status).toBe(200);
     expect(type).toMatch(/^application\/json/);

@@ -1,46 +1,4 @@
-import { cloudflareTest } from '@cloudflare/vitest-plugin';
-import { defineProject } from 'vitest/config';
+import { workersProject } from './workers-project.js';
 
-const root = new URL('../..', import.meta.url).pathname;
-
-/** Two tokens, as during a rotation (test/src/helpers.ts uses both). */
-const API_TOKEN = 'test-token-old, test-token-new';
-// wrangler.toml requires the API_TOKEN secret and wrangler looks for it in the
-// environment; given here, it is the test tokens and wrangler does not warn.
-process.env.API_TOKEN = API_TOKEN;
-
-/**
- * The worker's tests run inside workerd with the real wrangler.toml: the bundled
- * model/ltv.onnx and onnxruntime-web's WebAssembly, no mocks of either. The
- * reference predictions come from onnxruntime-node, computed in Node by the
- * global setup.
- */
-export default defineProject({
-  plugins: [
-    cloudflareTest({
-      wrangler: { configPath: `${root}wrangler.toml` },
-      miniflare: {
-        bindings: {
-          API_TOKEN,
-          ALLOWED_ORIGINS: 'https://app.example.com',
-          // Property-test seed and run count (test/support/fc-settings.ts), passed from the shell.
-          ...(process.env.FC_SEED === undefined ? {} : { FC_SEED: process.env.FC_SEED }),
-          ...(process.env.FC_RUNS === undefined ? {} : { FC_RUNS: process.env.FC_RUNS }),
-        },
-        // A limiter small enough to trip in a test (test/src/http/rate-limit.test.ts), beside wrangler.toml's RATE_LIMITER.
-        ratelimits: { TEST_RATE_LIMITER: { namespace_id: '9001', simple: { limit: 3, period: 10 } } },
-      },
-    }),
-  ],
-  test: {
-    name: 'workers',
-    root,
-    include: ['test/src/**/*.test.ts'],
-    exclude: ['test/src/spec/**'],
-    globalSetup: ['test/src/global-setup.ts'],
-    testTimeout: 30_000,
-    // One module graph for all files: the pool hands ORT's 14 MB .wasm to workerd as
-    // a JSON array of bytes (~10 s), which per-file isolation would repeat for each file.
-    isolate: false,
-  },
-});
+/** The worker's tests on the default build, where the compiled engine serves (./workers-project.ts). */
+export default workersProject('compiled');

@@ -2,8 +2,8 @@
  * The two models the inference benchmark runs: the shipped default model,
  * and a wide 1000→500→100→1 one built at bench time with the trainer's own
  * initialisation and ONNX exporter. Each comes as the .onnx bytes every runtime
- * loads, the spec that says how wide a row is, and the weights read back out of
- * that very file for the plain TypeScript forward pass.
+ * loads, the spec that says how wide a row is, and the layer sizes read back out of
+ * that very file for the table's heading.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +26,7 @@ export interface BenchModel {
   spec: FeatureSpec;
   /** Encoded columns per row (F of the [batch, F] input). */
   width: number;
-  /** The MLP as stored in `onnx`. */
+  /** The MLP as stored in `onnx` (for its sizes). */
   params: MlpParams;
 }
 

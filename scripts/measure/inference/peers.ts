@@ -1,38 +1,29 @@
 /**
- * The peers of the inference benchmark; in workerd, ORT-web through LtvSession.run
- * (what the worker pays per call) and through ORT's bare session.run.
- *
- * The Node side of the inference benchmark: four ways to run one model's graph,
- * each timed by this process's CPU (process.cpuUsage) per call.
- *   onnxruntime-node   native ORT (MLAS kernels), one intra-op and one inter-op thread
- *   ORT-web in Node    onnxruntime-web's WebAssembly build (the .wasm the worker bundles), one thread, in Node's V8
- *   TS reference       the trainer's plain TypeScript forward pass (scripts/onnx/reference.ts:
- *                      impute, clip, scale, scripts/mlp/forward.ts's loops, the head)
- *   TS SIMD            the same, with the MLP on the trainer's WebAssembly SIMD kernels
- *                      (scripts/mlp/kernels/, through Backprop.forward)
- * The TypeScript peers run the weights read back out of the same .onnx file.
+ * The peers of the inference benchmark. In workerd (./workerd.ts): the two engines
+ * behind the worker's own seam (src/inference/), each call what the worker pays per
+ * prediction. In this process, each timed by process.cpuUsage per call:
+ *   onnxruntime-node   native ORT (MLAS kernels, AVX where the CPU has it), one intra-op
+ *                      and one inter-op thread: the peer the targets are ratios against
+ *   compiled in Node   the compiled engine in Node's V8, for context (same .wasm, another V8)
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as native from 'onnxruntime-node';
-import * as web from 'onnxruntime-web';
-import { type MlpForward, predictReferenceOutputs } from '../../onnx/reference.js';
-import { Backprop } from '../../mlp/backprop.js';
-import { createKernels } from '../../mlp/kernels/kernels.js';
-import type { MlpParams } from '../../mlp/params.js';
+import { CompiledEngine } from '../../../src/inference/compiled/engine.js';
+import { root } from '../workerd/workerd.js';
 import type { BenchModel } from './models.js';
 
-export const PEERS = ['workerd', 'workerdRaw', 'nodeWeb', 'native', 'tsReference', 'tsSimd'] as const;
+export const PEERS = ['compiled', 'ort', 'native', 'compiledNode'] as const;
 export type Peer = (typeof PEERS)[number];
 /** The peers that run in workerd (./workerd.ts); the others run in this process. */
-export type WorkerdPeer = 'workerd' | 'workerdRaw';
+export type WorkerdPeer = 'compiled' | 'ort';
 export type NodePeer = Exclude<Peer, WorkerdPeer>;
 
 export const PEER_LABELS: Record<Peer, string> = {
-  workerd: 'ORT-web in workerd',
-  workerdRaw: 'ORT-web in workerd, bare run',
-  nodeWeb: 'ORT-web in Node',
+  compiled: 'compiled, workerd',
+  ort: 'ORT-web, workerd',
   native: 'onnxruntime-node',
-  tsReference: 'TS reference',
-  tsSimd: 'TS SIMD',
+  compiledNode: 'compiled, Node',
 };
 
 /** One peer of one model at one batch: a call that returns the first output. */
@@ -43,46 +34,23 @@ export interface NodePeers {
   call(peer: NodePeer, rows: Float32Array, batch: number): Call;
 }
 
-/** The trainer's SIMD forward over a copy of `params` in the kernels' memory, for batches up to `capacity`. */
-function simdForward(params: MlpParams, capacity: number): { params: MlpParams; forward: MlpForward } {
-  const sizes = [params.layers[0]!.inSize, ...params.layers.map((l) => l.outSize)];
-  const kernels = createKernels('simd', sizes, capacity);
-  const owned: MlpParams = {
-    layers: params.layers.map(({ inSize, outSize, weights, bias }) => {
-      const w = kernels.floats(weights.length);
-      const b = kernels.floats(bias.length);
-      w.set(weights);
-      b.set(bias);
-      return { inSize, outSize, weights: w, bias: b };
-    }),
-  };
-  const backprop = new Backprop(owned, capacity, kernels);
-  return { params: owned, forward: (p, x, rows) => backprop.forward(p, x, rows) };
-}
+let kernels: WebAssembly.Module | undefined;
 
-export async function nodePeers(model: BenchModel, capacity: number): Promise<NodePeers> {
+export async function nodePeers(model: BenchModel): Promise<NodePeers> {
   const { input, outputs } = model.spec.io;
   const nativeSession = await native.InferenceSession.create(model.onnx, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-  web.env.wasm.numThreads = 1;
-  const webSession = await web.InferenceSession.create(model.onnx, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-  const simd = simdForward(model.params, capacity);
+  kernels ??= new WebAssembly.Module(readFileSync(join(root, 'src', 'inference', 'compiled', 'kernels.wasm')));
+  const compiled = CompiledEngine.create(model.onnx, kernels);
   const first = outputs[0]!;
   return {
     call(peer, rows, batch) {
-      const dims = [batch, model.width];
       switch (peer) {
         case 'native': {
-          const feeds = { [input]: new native.Tensor('float32', rows, dims) };
-          return async () => (await nativeSession.run(feeds, outputs))[first]!.data as Float32Array;
+          const feeds = { [input]: new native.Tensor('float32', rows, [batch, model.width]) };
+          return async () => (await nativeSession.run(feeds, [first]))[first]!.data as Float32Array;
         }
-        case 'nodeWeb': {
-          const feeds = { [input]: new web.Tensor('float32', rows, dims) };
-          return async () => (await webSession.run(feeds, outputs))[first]!.data as Float32Array;
-        }
-        case 'tsReference':
-          return async () => predictReferenceOutputs(model.spec, model.params, rows, batch)[first]!;
-        case 'tsSimd':
-          return async () => predictReferenceOutputs(model.spec, simd.params, rows, batch, simd.forward)[first]!;
+        case 'compiledNode':
+          return async () => (await compiled.run(rows, batch, [first]))[first]!;
       }
     },
   };
@@ -92,8 +60,7 @@ export async function nodePeers(model: BenchModel, capacity: number): Promise<No
  * CPU µs of one `call`: with `warmUp`, first calls for `ms` of wall time (at least
  * one), then calls for `ms` (at least one), this process's user + system CPU over the
  * count. The warm-up is as long as the measurement because V8 compiles hot WebAssembly
- * functions again, optimised, on background threads whose CPU this process counts:
- * with a 20-call warm-up, the first batch measured (batch 1) absorbed that compilation.
+ * functions again, optimised, on background threads whose CPU this process counts.
  */
 export async function usPerCall(call: Call, ms: number, warmUp = true): Promise<number> {
   const warm = performance.now() + ms;

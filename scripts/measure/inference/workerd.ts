@@ -1,5 +1,5 @@
 /**
- * ORT-web inside workerd, timed from outside. workerd's clocks do not advance
+ * The engines inside workerd, timed from outside. workerd's clocks do not advance
  * during compute, so the per-call cost is read from the workerd process's CPU
  * (/proc, all threads; ./workerd.ts): one request runs the model K times at batch B,
  * an otherwise identical request runs it 0 times, and the difference over K is one
@@ -7,8 +7,9 @@
  * request's fixed cost (Miniflare's entry worker, HTTP, JSON) vanish in the difference.
  *
  * The worker is scripts/measure/inference/worker/, bundled here by wrangler's own
- * bundler (`wrangler deploy --dry-run`, as `npm run build` bundles the real one) and
- * run through ./workerd.ts's startWorker; the models arrive as data blob bindings.
+ * bundler (`wrangler deploy --dry-run --define BUNDLE_ORT:true`: both engines, as an ORT
+ * build of the real worker carries them) and run through ../workerd/workerd.ts's
+ * startWorker; the models arrive as data blob bindings.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -17,13 +18,13 @@ import type { Miniflare } from 'miniflare';
 import type { BenchModel } from './models.js';
 import { compatibilityDate, cpuMs, distModules, root, startWorker, workerdPids } from '../workerd/workerd.js';
 
-/** Bundles the bench worker into `outDir` (index.js and ORT's .wasm). */
+/** Bundles the bench worker into `outDir` (index.js, the kernels' and ORT's .wasm). */
 export function bundleBenchWorker(outDir: string): void {
   const wrangler = join(dirname(createRequire(import.meta.url).resolve('wrangler/package.json')), 'bin', 'wrangler.js');
   const config = join(root, 'scripts', 'measure', 'inference', 'worker', 'wrangler.toml');
   const run = spawnSync(
     process.execPath,
-    [wrangler, 'deploy', '--dry-run', '--outdir', outDir, '--config', config, '--compatibility-date', compatibilityDate()],
+    [wrangler, 'deploy', '--dry-run', '--outdir', outDir, '--config', config, '--compatibility-date', compatibilityDate(), '--define', 'BUNDLE_ORT:true'],
     { cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   if (run.status !== 0) throw new Error(`bundling the bench worker (${config}) failed (${run.error?.message ?? `exit ${run.status}`}):\n${run.stdout}${run.stderr}`);
@@ -31,13 +32,13 @@ export function bundleBenchWorker(outDir: string): void {
 
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 
-/** `ltv`: through src/inference's LtvSession.run (what the worker pays); `raw`: ORT's bare session.run. */
-export type WorkerdSession = 'ltv' | 'raw';
+/** Which engine of the bench worker runs (src/inference/choose.ts). */
+export type WorkerdEngine = 'compiled' | 'ort';
 
 interface Target {
   model: string;
   batch: number;
-  session: WorkerdSession;
+  engine: WorkerdEngine;
 }
 
 export class WorkerdInference {
@@ -50,7 +51,7 @@ export class WorkerdInference {
     private readonly pid: number,
   ) {}
 
-  /** Starts the bundle in `bundleDir` in local workerd with `models`; sessions are made at the isolate's start-up. */
+  /** Starts the bundle in `bundleDir` in local workerd with `models`; engines are made at the isolate's start-up. */
   static async start(bundleDir: string, models: readonly BenchModel[]): Promise<WorkerdInference> {
     const described = Object.fromEntries(models.map((m) => [m.name, { input: m.spec.io.input, outputs: m.spec.io.outputs, width: m.width }]));
     const mf = startWorker(distModules(bundleDir), 'unused', {
@@ -74,14 +75,14 @@ export class WorkerdInference {
   }
 
   /** The first output of `model` for the bench rows at `batch` (for the agreement check). */
-  async predict(model: string, batch: number, session: WorkerdSession): Promise<Float32Array> {
-    return Float32Array.from((await this.get('/predict', { model, batch, session })) as number[]);
+  async predict(model: string, batch: number, engine: WorkerdEngine): Promise<Float32Array> {
+    return Float32Array.from((await this.get('/predict', { model, batch, engine })) as number[]);
   }
 
-  /** CPU µs of one call of `model` at `batch` through `session`: one round, about `ms` of compute. */
-  async usPerCall(model: string, batch: number, ms: number, session: WorkerdSession): Promise<number> {
-    const at: Target = { model, batch, session };
-    const key = `${model}/${batch}/${session}`;
+  /** CPU µs of one call of `model` at `batch` through `engine`: one round, about `ms` of compute. */
+  async usPerCall(model: string, batch: number, ms: number, engine: WorkerdEngine): Promise<number> {
+    const at: Target = { model, batch, engine };
+    const key = `${model}/${batch}/${engine}`;
     const runs = this.runs.get(key) ?? (await this.calibrate(at, ms));
     this.runs.set(key, runs);
     const busy = await this.requestCpuMs(at, runs);
@@ -92,7 +93,7 @@ export class WorkerdInference {
   /**
    * Grows K tenfold until a request holds a fifth of `ms`, then scales it to `ms`, and
    * runs one request of that size unmeasured: the warm-up, during which V8 in workerd
-   * compiles ORT's hot functions again, optimised, on threads this CPU figure counts.
+   * compiles the hot WebAssembly functions again, optimised, on threads this CPU figure counts.
    */
   private async calibrate(at: Target, ms: number): Promise<number> {
     await this.requestCpuMs(at, 0);

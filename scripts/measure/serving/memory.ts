@@ -3,12 +3,12 @@
  * read after warm-up and after each chunk of scoring requests, so that a leak shows as
  * a series rising chunk after chunk rather than as two points:
  * - the JS heap, through workerd's V8 inspector, after a full garbage collection;
- * - ORT's WebAssembly memory, as the worker reports it (GET /v1/model → runtime.wasmMemoryBytes,
- *   read from the WebAssembly.Memory the loader hook passes to ORT's module);
+ * - the engine's WebAssembly memory, as the worker reports it (GET /v1/model →
+ *   runtime.wasmMemoryBytes: the compiled engine's memory, sized at load, or ORT's heap);
  * - workerd's resident set (/proc), beside a peer: a worker that only answers "ok",
  *   sent the same number of requests, for what workerd and Miniflare grow by themselves.
- * Target: JS + WASM heap under 64 MiB at steady state (a Worker isolate may use 128 MB),
- * no growth over 10,000 requests.
+ * Target: JS heap + ArrayBuffers + WASM ≤ 14 MiB after 10,000 requests, no growth.
+ * Run per build (../workerd/builds.ts): the compiled engine's and ORT's side by side.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -22,8 +22,8 @@ import { markdownTable } from '../stats.js';
 import { dist, distModules, peakRssMiB, root, startWorker, workerdPids } from '../workerd/workerd.js';
 
 const MiB = 1024 * 1024;
-/** The budget for JS + WASM heap at steady state: half of a Worker isolate's 128 MB. */
-export const TARGET_BYTES = 64 * MiB;
+/** The budget for JS heap + ArrayBuffers + WASM at steady state (a Worker isolate may use 128 MB). */
+export const TARGET_BYTES = 14 * MiB;
 /** "No growth": what the JS heap may gain over the whole series, after GC (noise, not a leak: ~100 bytes a request at 10,000). */
 export const GROWTH_TOLERANCE_BYTES = 1 * MiB;
 
@@ -33,6 +33,8 @@ export interface MemoryOptions {
   chunkRequests: number;
   /** Concurrent connections of the load (low: this measures memory, not throughput). */
   connections?: number;
+  /** The built worker to run (default: dist/) and its bindings beyond wrangler.toml's vars (e.g. ENGINE = ort). */
+  build?: { dir: string; bindings?: Record<string, string | number>; label?: string };
 }
 
 /** One reading of the isolate after a full GC. */
@@ -44,7 +46,7 @@ export interface HeapReading {
   jsTotalBytes: number;
   /** ArrayBuffer and external-string backing stores outside the V8 heap (backingStorageSize). */
   backingStoreBytes: number;
-  /** ORT's WebAssembly memory (GET /v1/model runtime.wasmMemoryBytes). */
+  /** The engine's WebAssembly memory (GET /v1/model runtime.wasmMemoryBytes). */
   wasmMemoryBytes: number;
   /** workerd's resident set, all of the process (every isolate, workerd itself). */
   rssMiB: number;
@@ -97,12 +99,12 @@ export async function readJsHeap(inspector: Inspector, enter: () => Promise<unkn
   return inspector.send<HeapUsage>('Runtime.getHeapUsage');
 }
 
-/** The worker's own report of ORT's WebAssembly memory. */
+/** The worker's own report of its engine's WebAssembly memory. */
 export async function readWasmMemory(base: URL, token: string): Promise<{ wasmMemoryBytes: number; maxBatch: number }> {
   const response = await fetch(new URL('/v1/model', base), { headers: { Authorization: `Bearer ${token}` } });
   if (response.status !== 200) throw new Error(`GET /v1/model answered ${response.status}: ${await response.text()}`);
   const model = (await response.json()) as { runtime?: { wasmMemoryBytes: number }; limits: { maxBatch: number } };
-  if (model.runtime === undefined) throw new Error(`GET /v1/model has no runtime.wasmMemoryBytes: is dist/ (${dist}) built from this commit?`);
+  if (model.runtime === undefined) throw new Error('GET /v1/model has no runtime.wasmMemoryBytes: is the model ready, and the build from this commit?');
   return { wasmMemoryBytes: model.runtime.wasmMemoryBytes, maxBatch: model.limits.maxBatch };
 }
 
@@ -132,8 +134,13 @@ export async function readMemory({ inspector, entry, base, pid }: InspectedWorke
 }
 
 /** Starts the built worker with its inspector open; `use` gets everything needed to load and read it. */
-export async function withInspectedWorker<T>(modules: ReturnType<typeof distModules>, token: string, use: (worker: InspectedWorker) => Promise<T>): Promise<T> {
-  const mf = startWorker(modules, token, { inspectorPort: 0 });
+export async function withInspectedWorker<T>(
+  modules: ReturnType<typeof distModules>,
+  token: string,
+  use: (worker: InspectedWorker) => Promise<T>,
+  options: { modulesRoot?: string; bindings?: Record<string, string | number> } = {},
+): Promise<T> {
+  const mf = startWorker(modules, token, { inspectorPort: 0, ...options });
   try {
     const base = await mf.ready;
     const [pid] = workerdPids();
@@ -161,7 +168,8 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
   // Nine single customers, then a batch of 100: the two request shapes of part 2, cycled per connection.
   const cycle = [...Array.from({ length: 9 }, () => one), hundred].map((body) => ({ method: 'POST' as const, path: '/v1/score', headers, body }));
 
-  const measured = await withInspectedWorker(distModules(), token, async (worker) => {
+  const dir = options.build?.dir ?? dist;
+  const measured = await withInspectedWorker(distModules(dir), token, async (worker) => {
     const { base, pid } = worker;
     for (const body of [one, hundred]) {
       const response = await fetch(new URL('/v1/score', base), { method: 'POST', headers, body });
@@ -183,17 +191,17 @@ export async function benchMemory(options: MemoryOptions): Promise<MemoryResult>
     if (largest.status !== 200) throw new Error(`POST /v1/score with ${maxBatch} customers answered ${largest.status}: ${await largest.text()}`);
     const largestBatch = { customers: maxBatch, reading: await readMemory(worker, token, readings.at(-1)!.requests + 1) };
     return { readings, failures, largestBatch, peakRssMiB: peakRssMiB(pid) };
-  });
+  }, { modulesRoot: dir, bindings: options.build?.bindings ?? {} });
   // The peer runs after ours has stopped, so the two workerd processes never share the machine.
-  const emptyWorker = await emptyWorkerGrowth(measured.readings.at(-1)!.requests, connections);
+  const emptyWorker = await emptyWorkerGrowth(measured.readings.at(-1)!.requests, connections, dir);
   const result = { ...measured, emptyWorker };
   return { ...result, markdown: render(result, options, connections) };
 }
 
 /** RSS and JS heap of a fresh workerd serving a worker that only answers "ok", before and after `requests` requests. */
-async function emptyWorkerGrowth(requests: number, connections: number): Promise<MemoryResult['emptyWorker']> {
+async function emptyWorkerGrowth(requests: number, connections: number, dir: string): Promise<MemoryResult['emptyWorker']> {
   const contents = 'export default { fetch() { return new Response("ok"); } };';
-  return withInspectedWorker([{ type: 'ESModule', path: join(dist, '__empty.js'), contents }], 'unused', async ({ base, inspector, entry, pid }) => {
+  return withInspectedWorker([{ type: 'ESModule', path: join(dir, '__empty.js'), contents }], 'unused', async ({ base, inspector, entry, pid }) => {
     const enter = async () => (await fetch(base)).arrayBuffer();
     await enter();
     await collectGarbage(entry, enter);
@@ -203,7 +211,7 @@ async function emptyWorkerGrowth(requests: number, connections: number): Promise
     await collectGarbage(entry, enter);
     const end = await readJsHeap(inspector, enter);
     return { rssStartMiB, rssEndMiB: rssMiB(pid), jsUsedStartBytes: start.usedSize, jsUsedEndBytes: end.usedSize };
-  });
+  }, { modulesRoot: dir });
 }
 
 function rssMiB(pid: number): number {
@@ -224,7 +232,7 @@ function render(result: Omit<MemoryResult, 'markdown'>, options: MemoryOptions, 
     label, mib(r.jsUsedBytes), mib(r.jsTotalBytes), mib(r.backingStoreBytes), mib(r.wasmMemoryBytes), mib(isolateBytes(r)), r.rssMiB.toFixed(1),
   ];
   const table = markdownTable(
-    ['after', 'JS heap used MiB', 'JS heap total MiB', 'ArrayBuffers MiB', 'ORT WASM memory MiB', 'total + ArrayBuffers + WASM MiB', 'workerd RSS MiB'],
+    ['after', 'JS heap used MiB', 'JS heap total MiB', 'ArrayBuffers MiB', 'engine WASM memory MiB', 'total + ArrayBuffers + WASM MiB', 'workerd RSS MiB'],
     [
       ...readings.map((r, i) => row(i === 0 ? 'warm-up' : `${r.requests.toLocaleString('en')} requests`, r)),
       row(`1 request of ${largestBatch.customers} customers (MAX_BATCH)`, largestBatch.reading),
@@ -241,15 +249,15 @@ function render(result: Omit<MemoryResult, 'markdown'>, options: MemoryOptions, 
   const rssGrowth = last.rssMiB - first.rssMiB;
   const emptyGrowth = emptyWorker.rssEndMiB - emptyWorker.rssStartMiB;
   return [
-    `${options.chunks} chunks of ${options.chunkRequests.toLocaleString('en')} POST /v1/score (9 single customers, then a batch of 100, in turn; autocannon, ${connections} connections, loopback), Miniflare serving dist/ with the inspector open. ` +
+    `**${options.build?.label ?? 'dist/'}.** ${options.chunks} chunks of ${options.chunkRequests.toLocaleString('en')} POST /v1/score (9 single customers, then a batch of 100, in turn; autocannon, ${connections} connections, loopback), Miniflare serving the build with the inspector open. ` +
       'Each reading follows a full GC of the worker\'s isolate and of Miniflare\'s entry isolate (HeapProfiler.collectGarbage, twice; workerd runs it when the isolate is next entered, so GET /v2/health/live follows it until it replies); ' +
-      'JS heap from Runtime.getHeapUsage of the worker\'s isolate; ORT\'s WebAssembly memory from GET /v1/model (runtime.wasmMemoryBytes).' +
+      'JS heap from Runtime.getHeapUsage of the worker\'s isolate; the engine\'s WebAssembly memory from GET /v1/model (runtime.wasmMemoryBytes).' +
       (result.failures > 0 ? ` **${result.failures} scoring requests failed (non-2xx or errors).**` : ''),
     '',
     table,
     '',
     `Steady state after ${last.requests.toLocaleString('en')} requests: JS heap ${mib(last.jsTotalBytes)} + ArrayBuffers ${mib(last.backingStoreBytes)} + WASM ${mib(last.wasmMemoryBytes)} = ${mib(steady)} MiB ` +
-      `(target < 64 MiB: ${pass(steady < TARGET_BYTES)}); after the largest batch: ${mib(isolateBytes(largestBatch.reading))} MiB (${pass(isolateBytes(largestBatch.reading) < TARGET_BYTES)}).`,
+      `(target ≤ ${TARGET_BYTES / MiB} MiB: ${pass(steady <= TARGET_BYTES)}); after the largest batch: ${mib(isolateBytes(largestBatch.reading))} MiB (${pass(isolateBytes(largestBatch.reading) <= TARGET_BYTES)}).`,
     `Growth after GC, warm-up → ${last.requests.toLocaleString('en')} requests: JS heap used ${signed(jsGrowth / MiB)} MiB (${signed(jsGrowth / Math.max(1, last.requests), 1)} bytes a request), WASM ${signed(wasmGrowth / MiB)} MiB ` +
       `(target: no growth, i.e. JS ≤ ${GROWTH_TOLERANCE_BYTES / MiB} MiB and WASM unchanged: ${pass(!grows)})` +
       (second === undefined || second === last

@@ -4,16 +4,19 @@
  * target; absolute times are context.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sharedDataDir } from '../../data/shared-data.js';
 import { benchHttp } from '../serving/http.js';
 import { benchMemory } from '../serving/memory.js';
 import { benchRequestCpu } from '../serving/request-cpu.js';
-import { markdownTable, ratioAtLeast, verdict } from '../stats.js';
+import { markdownTable, median, ratioAtLeast, verdict } from '../stats.js';
+import { COMPILED, ORT, buildVariant, mib } from '../workerd/builds.js';
+import { MODEL, profileStartup } from '../workerd/startup-profile.js';
 import { root } from '../workerd/workerd.js';
 
-export const PARTS = ['build', 'cold', 'inference', 'http', 'memory', 'train'] as const;
+export const PARTS = ['build', 'engines', 'cold', 'inference', 'http', 'memory', 'train'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface Section {
@@ -44,24 +47,63 @@ export function build(): Section {
   return { title: '5. Upload size', command: 'npm run build', markdown: fenced(tsx('scripts/commands/build.ts', [])) };
 }
 
+/** Both engines' builds: what each uploads, and what each spends on the model at start-up. */
+export async function engines(smoke: boolean): Promise<Section> {
+  const dir = mkdtempSync(join(tmpdir(), 'ltv-bench-engines-'));
+  try {
+    const builds = [COMPILED, ORT].map((v, i) => buildVariant(v, join(dir, String(i))));
+    const profiles = smoke ? 1 : 5;
+    const rows: string[][] = [];
+    const data: Record<string, unknown> = {};
+    for (const build of builds) {
+      const totals: number[] = [];
+      const model: number[] = [];
+      for (let i = 0; i < profiles; i++) {
+        const groups = new Map(await profileStartup(build.dir, build.variant.bindings ?? {}, () => {}));
+        totals.push(groups.get('total (excluding idle)') ?? Number.NaN);
+        model.push(groups.get(MODEL) ?? 0);
+      }
+      const gzipTarget = build.variant.ort ? '' : ` (target ≤ 1 MiB: ${build.upload.gzip <= 1024 * 1024 ? 'pass' : '**fail**'})`;
+      rows.push([build.variant.label, mib(build.upload.bytes), `${mib(build.upload.gzip)}${gzipTarget}`, build.modules.map((m) => `${m.name.replace(/^[0-9a-f]{40}-/, '')} ${mib(m.gzip)}`).join(', '), median(totals).toFixed(1), median(model).toFixed(1)]);
+      data[build.variant.label] = { upload: build.upload, modules: build.modules, startupMs: totals, modelLoadMs: model };
+    }
+    const markdown = [
+      markdownTable(['build', 'upload', 'upload gzip', 'modules (gzip)', 'start-up CPU ms (V8 profile)', 'of which the model load ms'], rows),
+      '',
+      `Each build is \`wrangler deploy --dry-run\` of wrangler.toml (ORT: with \`--define BUNDLE_ORT:true\`, served with ENGINE=ort). Start-up: median of ${profiles} V8 CPU profiles of the module's evaluation in local workerd ` +
+        '(scripts/measure/workerd/startup-profile.ts, as `wrangler check startup` takes it; the sampling profiler inflates call-heavy code, so compare the builds, not the absolute figure with Cloudflare\'s limit). ' +
+        'The model load is every sample under src/inference or onnxruntime-web, WebAssembly included: reading and planning ltv.onnx and the readiness run for the compiled engine; ORT\'s initialisation, session and its WARM_UP_RUNS graph runs for ORT.',
+    ].join('\n');
+    return { title: '0. The two engines\' builds: upload size and start-up CPU', command: 'npm run bench -- --parts engines', markdown, data };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export function cold(smoke: boolean): Section {
   const args = ['--runs', smoke ? '1' : '5'];
-  return { title: '3. Cold start: CPU of the first requests of a fresh isolate', command: `npm run bench:first-request -- ${args.join(' ')}`, markdown: fenced(tsx('scripts/measure/commands/bench-first-request.ts', args)) + '\n\nTarget: the first POST /v1/score ≤ 10 ms of CPU (workerd process CPU, all threads).' };
+  return {
+    title: '3. Cold start: CPU of the first requests of a fresh isolate',
+    command: `npm run bench:first-request -- ${args.join(' ')}`,
+    markdown:
+      fenced(tsx('scripts/measure/commands/bench-first-request.ts', args)) +
+      '\n\nTarget: the first POST /v1/score ≤ 1.3× a warm one (workerd process CPU, all threads), with no model runs at start-up beyond a readiness check. ' +
+      'The empty worker\'s row is what workerd and Miniflare\'s entry worker cost on a first request by themselves.',
+  };
 }
 
 export function inference(smoke: boolean): Section {
   const args = smoke ? ['--smoke'] : ['--ms', '300', '--rounds', '5'];
   const { markdown, result } = JSON.parse(tsx('scripts/measure/commands/bench-inference.ts', ['--json', ...args])) as { markdown: string; result: unknown };
   return {
-    title: '1. Inference compute: ORT-web inside workerd vs onnxruntime-node vs the TypeScript forward pass',
+    title: '1. Inference compute: the compiled engine and onnxruntime-web inside workerd vs onnxruntime-node',
     command: `npm run bench:inference -- ${args.join(' ')}`,
     markdown:
       markdown +
-      '\n\nAll figures are CPU time per call on the same .onnx file and the same rows. ORT-web in workerd: a bench-only worker ' +
-      '(scripts/measure/inference/worker/) running src/inference\'s LtvSession, so its figure includes that class\'s per-call work ("bare run": ORT\'s session.run alone, same isolate); ' +
+      '\n\nAll figures are CPU time per call on the same .onnx file and the same rows. In workerd: a bench-only worker ' +
+      '(scripts/measure/inference/worker/) making both engines through src/inference/choose.ts and calling Engine.run, what the worker pays per prediction; ' +
       'per call = (workerd process CPU of a request with K runs − the same request with 0 runs) / K, since workerd\'s clocks stand still during compute. ' +
-      'ORT-web in Node: the same .wasm in Node\'s V8. onnxruntime-node: native, one intra-op thread. TS reference / TS SIMD: the trainer\'s ' +
-      'forward pass (scripts/onnx/reference.ts) on its plain loops / WebAssembly SIMD kernels, same weights read back from the .onnx file. ' +
+      'onnxruntime-node: native, one intra-op thread. Compiled, Node: the same engine and .wasm in Node\'s V8. ' +
       'The wide model is generated at bench time (trainer\'s init and exporter, seed 42, untrained, MSE head).',
     data: result,
   };
@@ -82,8 +124,23 @@ ${fenced(cpu.markdown)}`,
 }
 
 export async function memory(smoke: boolean): Promise<Section> {
-  const result = await benchMemory(smoke ? { chunks: 2, chunkRequests: 100 } : { chunks: 10, chunkRequests: 1000 });
-  return { title: '4. Memory: JS heap, ORT\'s WebAssembly memory, workerd RSS over 10,000 scoring requests', command: 'npm run bench -- --parts memory', markdown: result.markdown, data: result };
+  const dir = mkdtempSync(join(tmpdir(), 'ltv-bench-memory-'));
+  try {
+    const sizes = smoke ? { chunks: 2, chunkRequests: 100 } : { chunks: 10, chunkRequests: 1000 };
+    const results = [];
+    for (const [i, variant] of [COMPILED, ORT].entries()) {
+      const build = buildVariant(variant, join(dir, String(i)));
+      results.push(await benchMemory({ ...sizes, build: { dir: build.dir, bindings: variant.bindings ?? {}, label: variant.label } }));
+    }
+    return {
+      title: '4. Memory: JS heap, the engine\'s WebAssembly memory, workerd RSS over 10,000 scoring requests, both engines',
+      command: 'npm run bench -- --parts memory',
+      markdown: results.map((r) => r.markdown).join('\n\n'),
+      data: results,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 interface TrainRow { kernels: string; batch: number; samplesPerCpuSecond: number; samplesPerSecond: number }

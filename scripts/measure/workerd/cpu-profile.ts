@@ -14,7 +14,7 @@ export interface CpuProfile {
 export function bundleModules(bundle: string): (line: number) => string | undefined {
   const starts: { line: number; module: string }[] = [];
   bundle.split('\n').forEach((text, line) => {
-    const match = /^\/\/ ((?:node_modules|src|model)\/\S+)$/.exec(text);
+    const match = /^\/\/ ((?:node_modules|src|model|scripts)\/\S+)$/.exec(text);
     if (match !== null) starts.push({ line, module: match[1]! });
   });
   return (line) => starts.findLast((s) => s.line <= line)?.module;

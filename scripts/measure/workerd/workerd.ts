@@ -23,9 +23,9 @@ export interface WorkerModule {
 /**
  * dist/ (or another `wrangler deploy --dry-run` output, `dir`) as worker modules, typed as
  * wrangler uploads them: index.js (the bundle) first, then what it imports by wrangler.toml's
- * rules: ORT's .wasm (CompiledWasm), the model (Data) and Swagger UI's .js and .css (Text).
- * wrangler bundles every other JavaScript into index.js, so another .js file in dist/ is
- * there only because a Text rule matched it.
+ * rules: ORT's .wasm (CompiledWasm) and the model (Data); a .js or .css file beside them
+ * would be there only because a Text rule matched it (none does today: Swagger UI is a
+ * static asset, not a module).
  */
 export function distModules(dir = dist): WorkerModule[] {
   if (!existsSync(join(dir, 'index.js'))) throw new Error(`${join(dir, 'index.js')} is missing: run \`npm run build\` first`);

@@ -1,5 +1,5 @@
 /**
- * The SIMD kernels: simd.wasm (built from assembly/simd.ts by `npm run build:kernels`,
+ * The SIMD kernels: simd.wasm (built from ./assembly/simd.ts by `npm run build:kernels`,
  * committed, and checked byte-for-byte against a fresh build by a test) run on a
  * WebAssembly.Memory that holds the working copy of everything a training step
  * touches: params, gradients, Adam moments, activations. Keeping them there means a

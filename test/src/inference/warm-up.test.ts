@@ -6,16 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import manifestJson from '../../../model/ltv.json';
 import onnx from '../../../model/ltv.onnx';
-import { createApp } from '../../../src/app.js';
 import { loadModel } from '../../../src/inference/model.js';
 import { warmUpRequestPath } from '../../../src/inference/warm-up.js';
-import { testEnv } from '../helpers.js';
+import { testApp, testEnv } from '../helpers.js';
 
 describe('warming up the request path at start-up', () => {
   it('scores through both APIs and checks readiness, then restores Response', async () => {
     const state = await loadModel({ onnx, manifest: manifestJson });
     if (!state.ready) throw new Error(state.reason);
-    const app = createApp(state);
+    const app = testApp(state);
     const original = globalThis.Response;
     expect(await warmUpRequestPath(app, state.manifest, state.model.width)).toEqual([200, 200, 200]);
     expect(globalThis.Response).toBe(original);
@@ -26,6 +25,6 @@ describe('warming up the request path at start-up', () => {
 
   it('does nothing for a model that did not load', async () => {
     const state = await loadModel({ onnx, manifest: { not: 'a manifest' } });
-    expect(await warmUpRequestPath(createApp(state), state.manifest, 0)).toEqual([]);
+    expect(await warmUpRequestPath(testApp(state), state.manifest, 0)).toEqual([]);
   });
 });

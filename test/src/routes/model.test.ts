@@ -5,10 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import manifestJson from '../../../model/ltv.json';
 import onnx from '../../../model/ltv.onnx';
-import { createApp } from '../../../src/app.js';
 import { loadModel } from '../../../src/inference/model.js';
 import worker from '../../../src/index.js';
-import { auth, testEnv } from '../helpers.js';
+import { auth, testApp, testEnv } from '../helpers.js';
 
 const env = testEnv({ RATE_LIMITER: undefined });
 type ModelInfo = { trainingData: { sha256: string; rows: number; source: string } };
@@ -25,7 +24,7 @@ describe('GET /v1/model trainingData', () => {
     for (const [source, name] of [['/home/alice/exports/2026/customers.csv', 'customers.csv'], ['C:\\Users\\bob\\Desktop\\crm dump.csv', 'crm dump.csv'], ['plain.csv', 'plain.csv']]) {
       const manifest = structuredClone(manifestJson);
       manifest.trainingData.source = source!;
-      const app = createApp(await loadModel({ onnx, manifest }, { warmUpRuns: 1 }));
+      const app = testApp(await loadModel({ onnx, manifest }, { warmUpRuns: 1 }));
       const body = (await (await app.request('/v1/model', { headers: auth() }, env)).json()) as ModelInfo;
       expect(body.trainingData.source, source).toBe(name);
       if (source !== name) expect(JSON.stringify(body), source).not.toContain(source!.replaceAll('\\', '\\\\'));

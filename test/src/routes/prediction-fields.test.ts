@@ -4,13 +4,12 @@
  * output through OIP inference, against onnxruntime-node; an MSE model's ltv alone.
  */
 import { describe, expect, inject, it } from 'vitest';
-import { createApp } from '../../../src/app.js';
 import { zilnQuantile } from '../../../src/head/ziln.js';
 import { loadModel } from '../../../src/inference/model.js';
 import type { InferResponse } from '../../../src/schemas/oip.js';
 import type { ScoreResponse } from '../../../src/schemas/score.js';
 import { parseManifest } from '../../../src/spec/manifest.js';
-import { postJson, testEnv } from '../helpers.js';
+import { postJson, testApp, testEnv } from '../helpers.js';
 import { type HeadFixture, closeTo } from '../reference.js';
 
 const fixtures = inject('headFixtures');
@@ -20,7 +19,7 @@ async function appFor(fixture: HeadFixture) {
   const onnx = Uint8Array.from(atob(fixture.onnxBase64), (c) => c.charCodeAt(0));
   const state = await loadModel({ onnx, manifest: fixture.manifest });
   if (!state.ready) throw new Error(`fixture model not ready: ${state.reason}`);
-  return createApp(state);
+  return testApp(state);
 }
 
 async function score(fixture: HeadFixture): Promise<ScoreResponse['predictions']> {

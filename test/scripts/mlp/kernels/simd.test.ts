@@ -1,17 +1,11 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { heInit } from '../../../../scripts/mlp/init.js';
 import type { AdamStepScalars } from '../../../../scripts/mlp/kernels/kernels.js';
 import { referenceKernels as ref } from '../../../../scripts/mlp/kernels/reference.js';
-import { SIMD_WASM_URL, WasmKernels } from '../../../../scripts/mlp/kernels/wasm.js';
+import { WasmKernels } from '../../../../scripts/mlp/kernels/wasm.js';
 import type { MlpParams } from '../../../../scripts/mlp/params.js';
 import { Rng } from '../../../../scripts/math/rng.js';
 import { TrainStep } from '../../../../scripts/mlp/step.js';
-
-const ROOT = new URL('../../../../', import.meta.url).pathname;
 
 /** Shapes around the kernels' tiles (4 × 8, 2 × 4, 4-wide lanes): multiples, one off, tiny, and the real layers. */
 const SHAPES: Array<[rows: number, inSize: number, outSize: number]> = [
@@ -46,23 +40,6 @@ function inWasm(k: WasmKernels, values: Float32Array): Float32Array {
   out.set(values);
   return out;
 }
-
-describe('simd.wasm', () => {
-  it('is exactly what `npm run build:kernels` makes from assembly/simd.ts', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ltv-kernels-'));
-    try {
-      const out = join(dir, 'simd.wasm');
-      // The package script with the output redirected, so the flags are the script's own.
-      const script = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts['build:kernels'] as string;
-      const args = script.split(/\s+/).slice(1);
-      args[args.indexOf('-o') + 1] = out;
-      execFileSync(join(ROOT, 'node_modules/.bin/asc'), args, { cwd: ROOT, stdio: 'pipe' });
-      expect(Buffer.compare(readFileSync(out), readFileSync(SIMD_WASM_URL))).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 60_000);
-});
 
 describe('SIMD kernels vs the reference kernels', () => {
   const rng = new Rng(11);

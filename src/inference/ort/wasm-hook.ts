@@ -107,7 +107,7 @@ function firstMemory(values: readonly unknown[]): WebAssembly.Memory | undefined
 
 const NOT_REACHED =
   'onnxruntime-web did not load its WebAssembly through the placeholder exactly once, as 1.30.0 does; ' +
-  'its loading path has changed: re-check src/inference/wasm-hook.ts';
+  'its loading path has changed: re-check src/inference/ort/wasm-hook.ts';
 
 function isPlaceholder(source: unknown): boolean {
   let bytes: Uint8Array;

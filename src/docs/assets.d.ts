@@ -1,9 +1,0 @@
-// swagger-ui-dist's files, bundled as text by the "Text" rule in wrangler.toml.
-declare module 'swagger-ui-dist/swagger-ui-bundle.js' {
-  const text: string;
-  export default text;
-}
-declare module 'swagger-ui-dist/swagger-ui.css' {
-  const text: string;
-  export default text;
-}
