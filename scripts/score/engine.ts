@@ -5,7 +5,7 @@
  * Today that is `loadModel` (src/inference/model.ts): the manifest and the ONNX
  * bytes checked against each other, the shared Encoder, and onnxruntime-web's
  * WebAssembly run by LtvSession, exactly as the worker loads them; in Node, ORT's
- * .wasm import is served as wrangler serves it (./compiled-wasm-imports.ts). When
+ * .wasm import is served as wrangler serves it (./worker-imports.ts). When
  * src/inference offers "the engine for this model", only this file changes.
  *
  * src/inference is typed for workerd (its Env, its WebAssembly module imports), so
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type { GraphOutputs } from '../../src/head/answers.js';
 import { Encoder } from '../../src/spec/encode.js';
 import type { ModelManifest } from '../../src/spec/manifest.js';
-import { useCompiledWasmImports } from './compiled-wasm-imports.js';
+import { useCompiledWasmImports } from './worker-imports.js';
 
 /** What the batch scorer needs of a model. */
 export interface ScoringModel {
