@@ -1,5 +1,5 @@
 /**
- * npm run score -- --model DIR --data FILE --out FILE [--id COLUMN] [--rejects FILE.csv] [--batch N] [--threads N] [--memory-limit SIZE]
+ * npm run score -- --model DIR --data FILE --out FILE [--id COLUMN] [--rejects FILE.csv] [--batch N] [--threads N] [--engine auto|compiled|ort] [--memory-limit SIZE]
  *
  * Scores every customer of a CSV or Parquet table with a model directory, through
  * the worker's encoder and engine (scripts/score/), streaming. Writes --out (CSV or
@@ -14,7 +14,7 @@ import { runCli } from '../cli/run.js';
 import { DataError } from '../data/errors.js';
 import { type NamedPath, checkOutputFileReplaceable } from '../fs/owned-output.js';
 import { EngineError } from '../score/engine-pool.js';
-import { ModelLoadError } from '../score/engine.js';
+import { ENGINE_CHOICES, type EngineChoice, ModelLoadError } from '../score/engine.js';
 import { progressBar, rateText, count } from '../score/progress.js';
 import { DEFAULT_BATCH_ROWS, DEFAULT_MEMORY_LIMIT, type ScoreOptions, scoreTable } from '../score/score-table.js';
 import { join } from 'node:path';
@@ -23,10 +23,13 @@ export function parseScoreArgs(argv: string[]): ScoreOptions {
   const { values: v } = parseArgs({
     args: argv,
     strict: true,
-    options: Object.fromEntries(['model', 'data', 'out', 'id', 'rejects', 'batch', 'memory-limit', 'threads'].map((name) => [name, { type: 'string' as const }])),
+    options: Object.fromEntries(['model', 'data', 'out', 'id', 'rejects', 'batch', 'memory-limit', 'threads', 'engine'].map((name) => [name, { type: 'string' as const }])),
   }) as { values: Record<string, string | undefined> };
   if (!v.data) throw new UsageError('--data FILE is required (a .csv, .csv.gz or .parquet table, one row per customer)');
   if (!v.out) throw new UsageError('--out FILE is required (.csv, .csv.gz or .parquet: where the scores go)');
+  if (v.engine !== undefined && !(ENGINE_CHOICES as readonly string[]).includes(v.engine)) {
+    throw new UsageError(`--engine: expected one of ${ENGINE_CHOICES.join(', ')}, got "${v.engine}"`);
+  }
   if (v.rejects !== undefined && !/\.csv$/i.test(v.rejects)) throw new UsageError(`--rejects: expected a .csv file name, got "${v.rejects}"`);
   return {
     model: v.model ?? 'model',
@@ -37,6 +40,7 @@ export function parseScoreArgs(argv: string[]): ScoreOptions {
     batchRows: intOption('batch', v.batch, DEFAULT_BATCH_ROWS, 1),
     memoryLimit: memorySizeOption('memory-limit', v['memory-limit'], DEFAULT_MEMORY_LIMIT),
     threads: v.threads === undefined ? undefined : intOption('threads', v.threads, 0, 0),
+    engine: v.engine as EngineChoice | undefined,
   };
 }
 

@@ -10,7 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ModelManifest } from '../../src/spec/manifest.js';
 import { type AnswerBatch, answerBatch } from './answer-batch.js';
-import { ModelLoadError, type ScoringModel, openScoringModel } from './engine.js';
+import { type EngineChoice, ModelLoadError, type ScoringModel, openScoringModel } from './engine.js';
 
 export type ToThread = { seq: number; rows: Float32Array; count: number };
 export type FromThread =
@@ -31,9 +31,10 @@ export interface EnginePool {
   close(): Promise<void>;
 }
 
-export async function openEnginePool(modelDir: string, threads: number): Promise<EnginePool> {
-  if (threads === 0) return inThisThread(await openScoringModel(modelDir));
-  const engines = await Promise.all(Array.from({ length: threads }, () => startThread(modelDir)));
+/** The engine `choice` picks (default `auto`, as the worker) for `modelDir`, on `threads` worker threads (0: this thread). */
+export async function openEnginePool(modelDir: string, threads: number, choice: EngineChoice = 'auto'): Promise<EnginePool> {
+  if (threads === 0) return inThisThread(await openScoringModel(modelDir, choice));
+  const engines = await Promise.all(Array.from({ length: threads }, () => startThread(modelDir, choice)));
   let next = 0;
   return {
     manifest: engines[0]!.manifest,
@@ -68,9 +69,9 @@ interface ThreadEngine {
 
 const THREAD = new URL('./engine-thread.ts', import.meta.url).href;
 
-function startThread(modelDir: string): Promise<ThreadEngine> {
+function startThread(modelDir: string, choice: EngineChoice): Promise<ThreadEngine> {
   const source = `import('tsx/esm/api').then(({ tsImport }) => tsImport(${JSON.stringify(THREAD)}, ${JSON.stringify(import.meta.url)}))`;
-  const worker = new Worker(source, { eval: true, workerData: { model: modelDir } });
+  const worker = new Worker(source, { eval: true, workerData: { model: modelDir, engine: choice } });
   const pending = new Map<number, { resolve(batch: AnswerBatch): void; reject(error: Error): void }>();
   let seq = 0;
   return new Promise((resolve, reject) => {

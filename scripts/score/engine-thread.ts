@@ -5,14 +5,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { answerBatch } from './answer-batch.js';
-import { openScoringModel } from './engine.js';
+import { type EngineChoice, openScoringModel } from './engine.js';
 import type { FromThread, ToThread } from './engine-pool.js';
 
 const port = parentPort!;
 const post = (message: FromThread, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
 try {
-  const model = await openScoringModel((workerData as { model: string }).model);
+  const { model: dir, engine: choice } = workerData as { model: string; engine: EngineChoice };
+  const model = await openScoringModel(dir, choice);
   port.on('message', async ({ seq, rows, count }: ToThread) => {
     try {
       const { values, tiers } = answerBatch(model.manifest, await model.run(rows, count), count);

@@ -19,6 +19,7 @@ import { Encoder } from '../../src/spec/encode.js';
 import { Batches } from './batches.js';
 import { ChunkEncoder, type RowProblem } from './encode-chunk.js';
 import { type EnginePool, openEnginePool } from './engine-pool.js';
+import type { EngineChoice } from './engine.js';
 import { type TableFormat, openInputTable, readError, tableFormat } from './input-table.js';
 import { RejectsFile } from './rejects-file.js';
 import { RowPlaces } from './row-places.js';
@@ -42,6 +43,8 @@ export interface ScoreOptions {
   memoryLimit?: string;
   /** Worker threads running the engine; 0 runs it in this thread. Default: defaultEngineThreads(the input's format). */
   threads?: number;
+  /** Which engine runs the graph, as the worker's ENGINE. Default `auto`: compiled when the graph is in its subset, else ORT. */
+  engine?: EngineChoice;
 }
 
 export interface ScoreSummary {
@@ -95,7 +98,7 @@ export async function scoreTable(options: ScoreOptions, hooks: ScoreHooks = {}):
   let rejects: RejectsFile | undefined;
   try {
     const threads = options.threads ?? defaultEngineThreads(tableFormat(options.data, '--data'));
-    engines = await openEnginePool(options.model, threads);
+    engines = await openEnginePool(options.model, threads, options.engine);
     const { manifest } = engines;
     const encoder = new Encoder(manifest.spec);
     const width = encoder.width;

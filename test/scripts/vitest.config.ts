@@ -1,6 +1,9 @@
 import { defineProject } from 'vitest/config';
+import { workerImports } from '../support/worker-imports-plugin.js';
 
 export default defineProject({
+  // The batch scorer runs the worker's src/inference in Node (scripts/score/worker-imports.ts).
+  plugins: [workerImports()],
   test: {
     name: 'node',
     environment: 'node',

@@ -2,8 +2,9 @@
  * Same numbers everywhere: customers scored by `npm run score` and the same customers
  * sent to `POST /v1/score` of the worker, built as `wrangler deploy` builds it and
  * served by workerd over real HTTP on loopback, get identical float32 values
- * (ltv, p_purchase, P10, P50, P90), bit for bit. Both run onnxruntime-web's
- * WebAssembly through src/inference, on batches of different sizes (8192 rows
+ * (ltv, p_purchase, P10, P50, P90), bit for bit. Both run the compiled engine
+ * (the project's WebAssembly kernels) through src/inference, the same code on the
+ * same .wasm bytes, on batches of different sizes (8192 rows on an engine thread
  * against the worker's 1000 per request). The worker's JSON numbers are the
  * shortest decimals that round back to the same float32 (src/http/float32.ts).
  */
@@ -50,12 +51,14 @@ describe('npm run score and POST /v1/score', () => {
   it('give the same float32 values for every customer', async () => {
     const { csv } = await customerTables(dir, CUSTOMERS, 11);
     const out = join(dir, 'scores.parquet');
-    await scoreTable({ model: 'model', data: csv, out, id: 'customer_id', threads: 1 });
+    const summary = await scoreTable({ model: 'model', data: csv, out, id: 'customer_id', threads: 1 });
+    expect(summary.model.engine).toBe('compiled × 1 worker thread');
     const scored = await readRows(out);
     const rows = await readRows(csv);
-    const model = (await (await fetch(new URL('/v1/model', worker!.url), { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { version: string };
+    const model = (await (await fetch(new URL('/v1/model', worker!.url), { headers: { Authorization: `Bearer ${TOKEN}` } })).json()) as { version: string; engine: string };
     const manifest = (await import('../../../model/ltv.json', { with: { type: 'json' } })).default as unknown as ModelManifest;
     expect(model.version).toBe(manifest.version);
+    expect(model.engine).toBe('compiled');
 
     const fields = ['ltv', 'p_purchase', 'ltv_p10', 'ltv_p50', 'ltv_p90'] as const;
     let compared = 0;

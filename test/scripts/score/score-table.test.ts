@@ -5,7 +5,7 @@
  * what it does with rows it cannot score.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,10 +13,13 @@ import { generateCustomers, toCsv } from '../../../scripts/data/generate.js';
 import { formatCsvRecord } from '../../../scripts/data/csv.js';
 import { DataError } from '../../../scripts/data/errors.js';
 import { literal } from '../../../scripts/log-to-table/sql.js';
+import { ModelLoadError } from '../../../scripts/score/engine.js';
 import { type ScoreOptions, scoreTable } from '../../../scripts/score/score-table.js';
 import { trainModel } from '../../../scripts/train/train-model.js';
 import { tierOf } from '../../../src/head/answers.js';
 import { type ModelManifest, parseManifest } from '../../../src/spec/manifest.js';
+import { TOLERANCE, worstDisagreement } from '../../src/inference/agreement.js';
+import { outsideSubsetModel } from '../../src/inference/outside-subset.js';
 import { customerTables, parquetMetadata, readRows, withDuckDB } from './tables.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ltv-score-'));
@@ -91,13 +94,13 @@ describe('npm run score, the library', () => {
     expect(JSON.parse(sidecar)).toMatchObject({ model_name: 'ltv', model_version: shipped.version, rows: '300' });
   });
 
-  it("reproduces the trainer's test-predictions.csv for its test rows (ORT-web against the trainer's TypeScript forward pass: within 1e-5 relative)", async () => {
+  it("reproduces the trainer's test-predictions.csv for its test rows (the compiled engine against the trainer's TypeScript forward pass: within 1e-5 relative)", async () => {
     // The shipped model was trained by `npm start` on the generator's 5000 rows, seed 42: the same bytes.
     const data = join(dir, 'training.csv');
     writeFileSync(data, toCsv(generateCustomers({ rows: 5000, seed: 42 })));
     expect(createHash('sha256').update(readFileSync(data)).digest('hex')).toBe(shipped.trainingData.sha256);
     const out = join(dir, 'training-scores.parquet');
-    await score({ data, out });
+    expect((await score({ data, out })).model.engine).toBe('compiled');
     const scored = await readRows(out);
     const [header, ...lines] = readFileSync('model/test-predictions.csv', 'utf8').trim().split('\n');
     expect(header).toBe('row,actual,predicted,p_purchase');
@@ -115,6 +118,38 @@ describe('npm run score, the library', () => {
     console.info(`test-predictions.csv: ${lines.length} test rows, ltv and p_purchase: ${exact} of ${2 * lines.length} values bit-identical, largest relative difference ${worst.toExponential(2)}`);
     expect(lines.length).toBe(995);
     expect(worst).toBeLessThan(1e-5);
+  });
+
+  it("runs the shipped graph on the compiled engine by default; onnxruntime-web on request, within the engines' agreement bar of it", async () => {
+    const compiled = await score({ data: tables.parquet, out: join(dir, 'engine-auto.parquet') });
+    const ort = await score({ data: tables.parquet, out: join(dir, 'engine-ort.parquet'), engine: 'ort' });
+    expect(compiled.model.engine).toBe('compiled');
+    expect(ort.model.engine).toBe('ort');
+    expect((await score({ data: tables.parquet, out: join(dir, 'engine-auto-1.parquet'), threads: 1 })).model.engine).toBe('compiled × 1 worker thread');
+    const [a, b] = await Promise.all([readRows(join(dir, 'engine-auto.parquet')), readRows(join(dir, 'engine-ort.parquet'))]);
+    expect(a).toHaveLength(300);
+    for (const field of ['ltv', 'p_purchase', 'ltv_p10', 'ltv_p50', 'ltv_p90']) {
+      const worst = worstDisagreement(a.map((r) => r[field] as number), b.map((r) => r[field] as number));
+      console.info(`${field}: compiled against onnxruntime-web on 300 customers, worst ${worst.error.toExponential(2)} (row ${worst.index})`);
+      expect(worst.error, `${field} row ${worst.index}: ${worst.actual} vs ${worst.expected}`).toBeLessThanOrEqual(TOLERANCE);
+    }
+  });
+
+  it('scores a graph outside the compiled subset on onnxruntime-web (auto), with onnxruntime-node\'s values; --engine compiled refuses it, naming the node', async () => {
+    const model = await outsideSubsetModel();
+    const modelDir = join(dir, 'outside-subset');
+    mkdirSync(modelDir);
+    writeFileSync(join(modelDir, 'ltv.json'), JSON.stringify(model.manifest));
+    writeFileSync(join(modelDir, 'ltv.onnx'), Buffer.from(model.onnxBase64, 'base64'));
+    const data = join(dir, 'outside-subset.csv');
+    writeFileSync(data, `id,a,b\n${model.records.map((r, i) => `c${i},${r.a ?? ''},${r.b ?? ''}`).join('\n')}\n`);
+    const summary = await score({ model: modelDir, data, id: 'id', out: join(dir, 'outside-subset-scores.parquet') });
+    expect(summary.model.engine).toBe('ort');
+    const rows = await readRows(join(dir, 'outside-subset-scores.parquet'));
+    expect(rows.map((r) => r.ltv)).toEqual(model.ltv);
+    const refused = await score({ model: modelDir, data, id: 'id', out: join(dir, 'outside-subset-compiled.parquet'), engine: 'compiled' }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ModelLoadError);
+    expect((refused as Error).message).toMatch(/the model cannot score: UnsupportedGraphError: node "odd\/Abs" \(Abs\): operator Abs is not in the compiled engine's subset/);
   });
 
   it('writes only ltv (and the tier) for an MSE model', async () => {
