@@ -34,12 +34,21 @@ export interface FittedModel extends TrainedMembers {
   spec: FeatureSpec;
   /** Wall time of all the members' training. */
   seconds: number;
+  /** What the calibration was fitted on: see `heldOutPredictions`. */
+  heldOut: HeldOut;
+}
+
+export interface HeldOut {
+  /** The rows of the split some member held out, ascending (indices into the split). */
+  rows: Uint32Array;
+  /** Each row's uncalibrated prediction by the member(s) that held it out (their mean when several did). */
+  outOfFold: Float64Array;
   /**
-   * The rows of the split some member held out (ascending, indices into the split),
-   * and their mean uncalibrated prediction by the members that held them out: what
-   * the calibration was fitted on.
+   * The same rows on the served average's scale: the average's predictions of these
+   * rows, sorted, handed out in the order of `outOfFold` (the row ranked r-th
+   * out of fold gets the r-th smallest average). What the map's knots are placed on.
    */
-  heldOut: { rows: Uint32Array; predicted: Float64Array };
+  onScale: Float64Array;
 }
 
 /**
@@ -114,7 +123,7 @@ export function assembleModel(
   }
   if (calibration !== false) {
     const actual = Float64Array.from(heldOut.rows, (row) => split.y[row]!);
-    spec.calibration = fitCalibration(heldOut.predicted, actual, calibration === true ? {} : calibration);
+    spec.calibration = fitCalibration(heldOut.onScale, actual, calibration === true ? {} : calibration);
   }
   return {
     spec,
@@ -153,22 +162,49 @@ export function memberParams(model: Pick<FittedModel, 'members'>): MlpParams[] {
 }
 
 /**
- * Each held-out row's prediction by the members that did not train on it (their
- * mean, when several held out its fold), each member as one uncalibrated network.
+ * The held-out rows and their predictions (HeldOut). Each row is ranked by the
+ * member(s) that did not train on it, and that ranking, with the rows' targets, is
+ * all the calibration learns from. But one member's prediction is noisier than the
+ * average of K, and a map fitted on a noisier predictor is flatter than the
+ * average needs (regression dilution): applied to the average it under-predicts
+ * the top and over-predicts the bottom. So the map is fitted on the same ranking
+ * placed on the average's own scale, quantile for quantile; with one member both
+ * are that member's predictions. The average's predictions of these rows come from
+ * members that trained on most of them, but only their distribution is used, never
+ * a row's target.
  */
-function heldOutPredictions(headSpec: FeatureSpec, params: MlpParams[], plans: MemberPlan[], split: NetworkSplit, width: number): FittedModel['heldOut'] {
+function heldOutPredictions(headSpec: FeatureSpec, params: MlpParams[], plans: MemberPlan[], split: NetworkSplit, width: number): HeldOut {
   const sum = new Float64Array(split.rows);
   const count = new Uint16Array(split.rows);
   plans.forEach((plan, k) => {
-    const rows = plan.validation;
-    const raw = new Float32Array(rows.length * width);
-    rows.forEach((row, i) => raw.set(split.raw.subarray(row * width, (row + 1) * width), i * width));
-    const predicted = predictReferenceOutputs(headSpec, params[k]!, raw, rows.length)[headSpec.io.outputs[0]!]!;
-    rows.forEach((row, i) => {
+    const predicted = predictReferenceOutputs(headSpec, params[k]!, gatherRows(split.raw, plan.validation, width), plan.validation.length)[headSpec.io.outputs[0]!]!;
+    plan.validation.forEach((row, i) => {
       sum[row]! += predicted[i]!;
       count[row]! += 1;
     });
   });
-  const held = Uint32Array.from(count.keys()).filter((row) => count[row]! > 0);
-  return { rows: held, predicted: Float64Array.from(held, (row) => sum[row]! / count[row]!) };
+  const rows = Uint32Array.from(count.keys()).filter((row) => count[row]! > 0);
+  const outOfFold = Float64Array.from(rows, (row) => sum[row]! / count[row]!);
+  if (params.length === 1) return { rows, outOfFold, onScale: outOfFold };
+  const average = Float64Array.from(averageOfMembers(headSpec, params, gatherRows(split.raw, rows, width), rows.length)).sort();
+  const onScale = new Float64Array(rows.length);
+  Uint32Array.from(outOfFold.keys()).sort((a, b) => outOfFold[a]! - outOfFold[b]! || a - b).forEach((i, rank) => {
+    onScale[i] = average[rank]!;
+  });
+  return { rows, outOfFold, onScale };
+}
+
+/** The members' uncalibrated average (the graph before its calibration) on `count` encoded rows. */
+function averageOfMembers(headSpec: FeatureSpec, params: MlpParams[], raw: Float32Array, count: number): Float32Array {
+  const spec: FeatureSpec = { ...headSpec, members: { count: params.length, seeds: params.map((_, k) => k), rows: 'folds' } };
+  if (spec.target.ziln !== undefined) {
+    spec.io = { ...spec.io, outputs: [...ZILN_MEMBER_OUTPUTS], widths: Object.fromEntries(MEMBER_PARAMETER_OUTPUTS.map((name) => [name, params.length])) };
+  }
+  return predictReferenceOutputs(spec, params, raw, count)[spec.io.outputs[0]!]!;
+}
+
+function gatherRows(raw: Float32Array, rows: Uint32Array, width: number): Float32Array {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((row, i) => out.set(raw.subarray(row * width, (row + 1) * width), i * width));
+  return out;
 }

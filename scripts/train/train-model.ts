@@ -193,7 +193,7 @@ function variantsReport(model: FittedModel, data: PreparedData): Pick<TrainRepor
   if (spec.members !== undefined) variants.members = metrics('members');
   variants.served = metrics('served');
   if (spec.calibration === undefined) return { variants };
-  const { rows, predicted } = model.heldOut;
+  const { rows, onScale: predicted } = model.heldOut;
   const actual = Float64Array.from(rows, (row) => data.train.y[row]!);
   const calibrated = Float64Array.from(predicted, (m) => calibrate(spec.calibration!, m));
   const ratio = (p: ArrayLike<number>) => Array.from(p).reduce((a, b) => a + b, 0) / actual.reduce((a, b) => a + b, 0);
