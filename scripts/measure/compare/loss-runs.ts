@@ -12,7 +12,7 @@ import { mixtureQuantile } from '../../../src/head/mixture.js';
 import { outputWidth, columnNames } from '../../../src/spec/feature-spec.js';
 import type { PreparedData } from '../../data/prepare.js';
 import { fitMeanBaseline, predictMeanBaseline } from '../../evaluate/baselines.js';
-import { decileMape, normalisedGini, spearman } from '../../evaluate/metrics.js';
+import { decileMape, normalisedGini, r2, spearman } from '../../evaluate/metrics.js';
 import { fitRidge, predictRidge } from '../../evaluate/ridge.js';
 import { ENSEMBLE_DEFAULTS } from '../../mlp/fit-defaults.js';
 import type { FitOptions } from '../../mlp/fit.js';
@@ -31,6 +31,8 @@ export interface RunResult {
   decileMape: number;
   /** Mean prediction / mean actual on the test split. */
   calibration: number;
+  /** 1 − SS_res / SS_tot on the test split. */
+  r2: number;
   /** Largest test prediction / largest training target. */
   maxRatio: number;
   nonFinite: number;
@@ -139,6 +141,7 @@ function score(table: string, model: string, seed: number | null, data: Prepared
     spearman: finite ? spearman(actual, predicted) : NaN,
     decileMape: finite ? decileMape(actual, predicted) : NaN,
     calibration: sumPredicted / sumActual,
+    r2: finite ? r2(actual, predicted) : NaN,
     maxRatio: max / maxTrain,
     nonFinite,
     coverage80: null,

@@ -52,7 +52,7 @@ describe('runLoss', () => {
 describe('comparisonTable', () => {
   it('gives mean ± sample standard deviation over seeds, one line per table and model', () => {
     const run = (seed: number | null, gini: number): RunResult => ({
-      table: 't', model: seed === null ? 'ridge' : 'ziln', seed, gini, spearman: 0.5, decileMape: 0.1, calibration: 1,
+      table: 't', model: seed === null ? 'ridge' : 'ziln', seed, gini, spearman: 0.5, decileMape: 0.1, calibration: 1, r2: 0.2,
       maxRatio: 0.5, nonFinite: 0, coverage80: null, seconds: null, bestEpoch: null,
     });
     const table = comparisonTable([run(null, 0.7), run(42, 0.72), run(7, 0.74), run(123, 0.76)]).trim().split('\n');
