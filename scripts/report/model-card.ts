@@ -113,7 +113,7 @@ function ensembleSection(e: EnsembleCard): string {
   const c = e.calibration;
   const calibration = c === undefined
     ? 'Not calibrated.'
-    : `The average is calibrated by a strictly increasing piecewise-linear map (isotonic regression over ${c.bins} bins), fitted on ${c.rows} training customers each predicted by a network that had not trained on them; ` +
+    : `The average is calibrated by a strictly increasing piecewise-linear map (isotonic regression over ${c.bins} bins), fitted on ${c.rows} training customers each ranked by a network that had not trained on them; ` +
       `on them, mean prediction / mean actual went from ${num(c.before, 3)} to ${num(c.after, 3)}. It changes levels, never the ranking; the quantiles scale with the mean.`;
   return `<h3>Members and calibration</h3><p>${esc(members)} ${esc(calibration)}</p><table class="metrics">${head}${rows.join('')}</table>`;
 }

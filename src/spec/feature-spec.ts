@@ -116,7 +116,11 @@ export interface MembersSpec {
  * keeps that ratio finite.
  */
 export interface CalibrationSpec {
-  /** Isotonic regression of the target on m over bins of held-out rows, joined into a piecewise-linear curve. */
+  /**
+   * Isotonic regression of the target over bins of held-out rows (ranked by networks
+   * that did not train on them, placed on the average's scale), joined into a
+   * piecewise-linear curve (scripts/train/calibration.ts, scripts/train/fit-model.ts).
+   */
   method: 'isotonic-bins';
   /** f(0) ≥ 0. */
   intercept: number;
