@@ -1,5 +1,5 @@
 /**
- * npm run bench:dists -- --dist DIR --dist DIR [--dist DIR …] [--requests N] [--rounds R]
+ * npm run bench:dists -- --dist DIR --dist DIR [--dist DIR …] [--requests N] [--rounds R] [--warm-up-runs N]
  *
  * Two or more built workers (`npm run build` output, each copied aside, e.g. one
  * per model) side by side in one run: each one's start-up CPU (the workerd
@@ -10,6 +10,9 @@
  * [min–max] of the rounds, and each worker's ratio to the first one's median.
  * Made for "what does a graph of K members cost the worker against one network":
  * the same app, the same engine, only the model differs.
+ *
+ * --warm-up-runs N sets the WARM_UP_RUNS var (the graph runs at start-up) of every
+ * worker, e.g. 1 to see the start-up without them.
  *
  * Every worker is sent the typical customer of its own model (src/spec/typical-customer.ts),
  * read from `DIR/../ltv.json` when present, else from model/ltv.json.
@@ -53,13 +56,16 @@ async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { dist: { type: 'string', multiple: true }, requests: { type: 'string', default: '300' }, rounds: { type: 'string', default: '5' } },
+    options: { dist: { type: 'string', multiple: true }, requests: { type: 'string', default: '300' }, rounds: { type: 'string', default: '5' }, 'warm-up-runs': { type: 'string' } },
   });
   const dists = (values.dist ?? []).map((d) => resolve(d));
   if (dists.length < 2) throw new UsageError('give at least two --dist DIR (built workers to compare)');
   const requests = Number(values.requests);
   const rounds = Number(values.rounds);
   if (!(requests > 0 && rounds > 0)) throw new UsageError('--requests and --rounds must be positive');
+  const warmUpRuns = values['warm-up-runs'];
+  if (warmUpRuns !== undefined && !(Number.isInteger(Number(warmUpRuns)) && Number(warmUpRuns) >= 1)) throw new UsageError(`--warm-up-runs must be a positive integer, got ${warmUpRuns}`);
+  const bindings: Record<string, number> = warmUpRuns === undefined ? {} : { WARM_UP_RUNS: Number(warmUpRuns) };
   const token = randomBytes(16).toString('hex');
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const served: Served[] = [];
@@ -69,7 +75,7 @@ async function main(argv: string[]): Promise<void> {
       const manifestPath = existsSync(join(dir, '..', 'ltv.json')) ? join(dir, '..', 'ltv.json') : join(root, 'model', 'ltv.json');
       const customer = typicalCustomer(parseManifest(JSON.parse(readFileSync(manifestPath, 'utf8'))));
       const known = new Set(served.map((s) => s.pid));
-      const mf = startWorker(distModules(dir), token, { modulesRoot: dir });
+      const mf = startWorker(distModules(dir), token, { modulesRoot: dir, bindings });
       const base = await mf.ready;
       const pid = workerdPids().find((p) => !known.has(p));
       if (pid === undefined) throw new Error(`the workerd process of ${dir} was not found`);
@@ -115,7 +121,8 @@ async function main(argv: string[]): Promise<void> {
         return `${spread(values, 0)}${ratio}`;
       }),
     ]);
-    console.log(`workerd CPU, ${requests} sequential requests per route, worker and round, median [min–max] of ${rounds} rounds; ratios to the first worker; load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+    const runs = warmUpRuns === undefined ? '' : `WARM_UP_RUNS=${warmUpRuns}; `;
+    console.log(`workerd CPU, ${runs}${requests} sequential requests per route, worker and round, median [min–max] of ${rounds} rounds; ratios to the first worker; load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
     console.log(markdownTable(header, rows));
   } finally {
     await Promise.all(served.map((s) => s.mf.dispose()));
