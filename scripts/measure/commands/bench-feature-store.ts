@@ -8,6 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import { intOption } from '../../cli/args.js';
+import { quantile } from '../../math/quantile.js';
 import { measureFeatureStore } from '../serving/feature-store.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string' }, rows: { type: 'string' } } });
@@ -16,7 +17,7 @@ const rowCount = intOption('rows', values.rows, 300, 100);
 
 const cases = await measureFeatureStore({ rounds, rowCount });
 
-const q = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))]!;
+const q = (xs: number[], p: number) => quantile([...xs].sort((a, b) => a - b), p);
 console.log(`POST /v1/score on local workerd, ${rounds} interleaved rounds (wall time per request over HTTP, ms; KV = Server-Timing "features")`);
 console.log('customers  features        p50     p90     p99   KV p50');
 for (const c of cases) {
