@@ -11,28 +11,17 @@
  * remote namespace of that wrangler environment (`wrangler login` first).
  * Options: --model DIR, --persist-to DIR (local only), --dry-run (validate only).
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli/args.js';
+import { printable, printableList } from '../cli/printable.js';
 import { runCli } from '../cli/run.js';
 import { DataError, plural } from '../data/errors.js';
 import { readCsvFile } from '../data/table.js';
 import { buildRecords } from '../feature-store/build-records.js';
-import { ManifestError, parseManifest } from '../../src/spec/manifest.js';
-import { printable, printableList } from '../cli/printable.js';
+import { PUBLISH_ENVS, type PublishEnv, PublishError, destination, publishPairs, readModelManifest } from '../feature-store/publish.js';
 
-const ENVS = ['local', 'staging', 'production'] as const;
 /** Rejected rows printed in full; the rest are counted. */
 const LISTED = 50;
-/** Pairs per `wrangler kv bulk put` (the KV bulk API takes at most 10,000 per request). */
-const CHUNK = 10_000;
-
-class PublishError extends Error {
-  override name = 'PublishError';
-}
 
 function main(argv: string[]): void {
   const { values } = parseArgs({
@@ -49,19 +38,11 @@ function main(argv: string[]): void {
   });
   if (values.features === undefined) throw new UsageError('--features FILE.csv is required');
   if (values.id === undefined) throw new UsageError('--id COLUMN is required (the customer id column)');
-  const env = values.env as (typeof ENVS)[number];
-  if (!ENVS.includes(env)) throw new UsageError(`--env: expected one of ${ENVS.join(', ')}, got "${values.env}"`);
+  const env = values.env as PublishEnv;
+  if (!PUBLISH_ENVS.includes(env)) throw new UsageError(`--env: expected one of ${PUBLISH_ENVS.join(', ')}, got "${values.env}"`);
   if (values['persist-to'] !== undefined && env !== 'local') throw new UsageError('--persist-to only applies to --env local');
 
-  const manifestFile = join(values.model, 'ltv.json');
-  let manifest;
-  try {
-    manifest = parseManifest(JSON.parse(readFileSync(manifestFile, 'utf8')));
-  } catch (error) {
-    if (error instanceof ManifestError || error instanceof SyntaxError) throw new PublishError(`${manifestFile}: ${error.message}`);
-    throw new PublishError(`${manifestFile}: cannot read the model's spec (${(error as Error).message})`);
-  }
-
+  const manifest = readModelManifest(values.model);
   const { records } = readCsvFile(values.features);
   const built = buildRecords(records, values.id, manifest, new Date().toISOString(), values.features);
   const rows = records.length - 1;
@@ -77,34 +58,10 @@ function main(argv: string[]): void {
   }
   const rejectedRows = new Set(built.rejected.map((r) => r.line)).size;
 
-  if (!values['dry-run'] && built.pairs.length > 0) {
-    const dir = mkdtempSync(join(tmpdir(), 'ltv-publish-'));
-    try {
-      for (let i = 0; i < built.pairs.length; i += CHUNK) {
-        const file = join(dir, `pairs-${i}.json`);
-        writeFileSync(file, JSON.stringify(built.pairs.slice(i, i + CHUNK)));
-        bulkPut(file, env, values['persist-to']);
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-  const where = env === 'local' ? `local storage (${resolve(values['persist-to'] ?? '.wrangler/state')})` : `the ${env} namespace`;
+  if (!values['dry-run'] && built.pairs.length > 0) publishPairs(built.pairs, env, values['persist-to']);
   const verb = values['dry-run'] ? 'would publish' : 'published';
-  console.log(`${verb} ${plural(built.pairs.length, 'record')} for model ${manifest.version} to ${where}; rejected ${plural(rejectedRows, 'row')}`);
+  console.log(`${verb} ${plural(built.pairs.length, 'record')} for model ${manifest.version} to ${destination(env, values['persist-to'])}; rejected ${plural(rejectedRows, 'row')}`);
   if (rejectedRows > 0) process.exitCode = 1;
-}
-
-function bulkPut(file: string, env: (typeof ENVS)[number], persistTo: string | undefined): void {
-  const args = ['wrangler', 'kv', 'bulk', 'put', file, '--binding', 'FEATURES'];
-  if (env === 'local') {
-    args.push('--local');
-    if (persistTo !== undefined) args.push('--persist-to', persistTo);
-  } else {
-    args.push('--remote', '--env', env);
-  }
-  const result = spawnSync('npx', args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } });
-  if (result.status !== 0) throw new PublishError(`wrangler kv bulk put failed (exit ${result.status}):\n${result.stderr || result.stdout}`);
 }
 
 runCli('publish-store', main, [DataError, PublishError]);

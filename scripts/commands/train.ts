@@ -6,6 +6,8 @@
  * nothing. Progress on stderr, the summary table on stdout. Exit 1 on bad data or a
  * diverging loss (DIR untouched), 2 on a bad command line.
  * `--kernels reference` trains on the plain TypeScript loops instead of WebAssembly SIMD.
+ * `--members N` averages N networks in the one graph (1 = a single network);
+ * `--calibration none` leaves their mean uncalibrated (docs/training.md).
  */
 import { parseArgs } from 'node:util';
 import { UsageError, intOption, listOption, numberOption } from '../cli/args.js';
@@ -17,6 +19,8 @@ import { checkModelDirReplaceable, checkOutputNotInput } from '../fs/owned-outpu
 import { TrainingDivergedError } from '../mlp/fit.js';
 import { LOSS_NAMES, type LossName } from '../mlp/objective.js';
 import { DEFAULT_LOSS, type TrainConfig, trainModel } from '../train/train-model.js';
+import { ENSEMBLE_DEFAULTS } from '../mlp/fit-defaults.js';
+import type { MemberRows } from '../train/members.js';
 import { endProgress, epochReporter } from '../report/progress.js';
 import { summaryTable } from '../report/summary.js';
 
@@ -25,7 +29,7 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     args: argv,
     strict: true,
     options: Object.fromEntries(
-      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', ...FIT_OPTION_NAMES, 'unit', 'clip', 'max-levels', 'name', 'loss', 'past-spend', 'cv', 'tier-quantiles']
+      ['data', 'out', 'target', 'id', 'categorical', 'split', 'seed', ...FIT_OPTION_NAMES, 'unit', 'clip', 'max-levels', 'name', 'loss', 'past-spend', 'cv', 'tier-quantiles', 'members', 'member-rows', 'calibration']
         .map((name) => [name, { type: 'string' as const }]),
     ),
   }) as { values: Record<string, string | undefined> };
@@ -35,6 +39,10 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
   const clip = numberOption('clip', v.clip, 0.001, 0, 0.5);
   const loss = v.loss ?? DEFAULT_LOSS;
   if (!LOSS_NAMES.includes(loss as LossName)) throw new UsageError(`--loss must be one of ${LOSS_NAMES.join(', ')}, got ${JSON.stringify(loss)}`);
+  const memberRows = v['member-rows'] ?? ENSEMBLE_DEFAULTS.memberRows;
+  if (memberRows !== 'folds' && memberRows !== 'bootstrap') throw new UsageError(`--member-rows must be folds or bootstrap, got ${JSON.stringify(memberRows)}`);
+  const calibration = v.calibration ?? (ENSEMBLE_DEFAULTS.calibration ? 'isotonic' : 'none');
+  if (calibration !== 'isotonic' && calibration !== 'none') throw new UsageError(`--calibration must be isotonic or none, got ${JSON.stringify(calibration)}`);
   const tiers = listOption(v['tier-quantiles'])?.map((q) => numberOption('tier-quantiles', q, 0, 0, 1));
   if (tiers !== undefined && (tiers.length !== 2 || tiers[0]! > tiers[1]!)) {
     throw new UsageError(`--tier-quantiles: expected two ascending quantiles like 0.5,0.8, got "${v['tier-quantiles']}"`);
@@ -59,6 +67,11 @@ export function parseTrainArgs(argv: string[]): TrainConfig {
     fit: {
       seed,
       ...fitOptions(v),
+    },
+    ensemble: {
+      members: intOption('members', v.members, ENSEMBLE_DEFAULTS.members, 1),
+      memberRows: memberRows as MemberRows,
+      calibration: calibration === 'isotonic',
     },
     evaluation: {
       pastSpend: v['past-spend'],

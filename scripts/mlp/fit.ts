@@ -42,13 +42,20 @@ export interface FitOptions {
   patience?: number;
   /**
    * Factor applied to the learning rate after ceil(patience / 2) epochs without a
-   * validation improvement (counted again from each decay).5; 1 turns it off.
+   * validation improvement (counted again from each decay); 1 turns it off.
    */
   lrDecay?: number;
   /** The learning rate never decays below this. */
   minLr?: number;
-  /** Share of the rows held out, at random, for validation.1. */
+  /** Share of the rows held out, at random, for validation. */
   validationFraction?: number;
+  /**
+   * The rows to train and validate on, as indices into the data, instead of the
+   * seeded random split by `validationFraction`: an ensemble gives each member its
+   * own validation fold, and a bootstrap member repeats training rows. `validation`
+   * must not be empty; `train` may repeat rows.
+   */
+  rows?: { train: Uint32Array; validation: Uint32Array };
   /** Seed of every random draw. */
   seed?: number;
   /** The loss; it also sets the number of network outputs. Default MSE on one output. */
@@ -71,6 +78,8 @@ export interface EpochProgress {
   elapsedMs: number;
   /** Estimate for the remaining epochs if none stops early; an upper bound in practice. */
   etaMs: number;
+  /** Which network of an ensemble is training (from 1), when there are several. */
+  member?: { index: number; count: number };
 }
 
 export interface FitHooks {
@@ -127,6 +136,7 @@ export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {
     seed = FIT_DEFAULTS.seed,
     objective = mseObjective,
     kernels = FIT_DEFAULTS.kernels,
+    rows: givenRows,
   } = options;
   checkOptions({ epochs, batchSize, lr: initialLr, dropout, l2, patience, lrDecay, minLr, validationFraction });
   const { x, y, rows, features } = data;
@@ -135,7 +145,9 @@ export function fit(data: FitData, options: FitOptions = {}, hooks: FitHooks = {
   }
 
   const root = new Rng(seed);
-  const { train, validation } = splitRows(rows, validationFraction, root.fork());
+  // The split's generator is forked either way, so that given rows change nothing else that is drawn.
+  const splitRng = root.fork();
+  const { train, validation } = givenRows === undefined ? splitRows(rows, validationFraction, splitRng) : checkRows(givenRows, rows);
   const params = heInit([features, ...hidden, objective.outputs], root.fork());
   const shuffleRng = root.fork();
   const step = new TrainStep(params, { capacity: batchSize, dropout, l2, rng: root.fork(), objective, kernels });
@@ -229,6 +241,16 @@ function splitRows(rows: number, fraction: number, rng: Rng): { train: Uint32Arr
   };
 }
 
+/** Copies of the caller's rows (the training order is shuffled in place), checked against the data. */
+function checkRows(given: { train: Uint32Array; validation: Uint32Array }, rows: number): { train: Uint32Array; validation: Uint32Array } {
+  for (const [what, list] of [['train', given.train], ['validation', given.validation]] as const) {
+    if (list.length === 0) throw new Error(`fit: rows.${what} is empty`);
+    const bad = list.findIndex((row) => row >= rows);
+    if (bad >= 0) throw new Error(`fit: rows.${what}[${bad}] is ${list[bad]}, but the data has ${rows} rows`);
+  }
+  return { train: given.train.slice(), validation: given.validation.slice() };
+}
+
 /** Rows `indices` of a row-major [*, width] table, packed contiguously. */
 function gather(table: Float32Array, width: number, indices: Uint32Array): Float32Array {
   const out = new Float32Array(indices.length * width);
@@ -236,7 +258,7 @@ function gather(table: Float32Array, width: number, indices: Uint32Array): Float
   return out;
 }
 
-function checkOptions(o: Required<Omit<FitOptions, 'hidden' | 'seed' | 'objective' | 'kernels'>>): void {
+function checkOptions(o: Required<Omit<FitOptions, 'hidden' | 'seed' | 'objective' | 'kernels' | 'rows'>>): void {
   const problems: string[] = [];
   if (!Number.isInteger(o.epochs) || o.epochs < 1) problems.push(`epochs must be a positive integer, got ${o.epochs}`);
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) problems.push(`batchSize must be a positive integer, got ${o.batchSize}`);

@@ -37,12 +37,26 @@ function schemaPath(): string {
 }
 
 /**
- * The MLP of the LTV graph in `onnx`: hidden layers `layer<i>/weight|bias`, then the
- * output layer, either `layer<n>/weight|bias` (MSE head, [H, 1]) or the ZILN head's
- * three [H, 1] columns `head/{logit,raw_mu,raw_sigma}/weight|bias` put back side by
- * side into one [H, 3] layer, as the trainer holds it. `where` names the file in errors.
+ * The one network of an LTV graph; throws for a graph of several members
+ * (readMemberParams reads those).
  */
 export function readMlpParams(onnx: Uint8Array, where = 'ltv.onnx'): MlpParams {
+  const members = readMemberParams(onnx, where);
+  if (members.length !== 1) throw new Error(`${where}: the graph averages ${members.length} networks; read them with readMemberParams`);
+  return members[0]!;
+}
+
+/**
+ * The networks of the LTV graph in `onnx`, in graph order. One network: hidden
+ * layers `layer<i>/weight|bias`, then the output layer, either `layer<n>/weight|bias`
+ * (MSE head, [H, 1]) or the ZILN head's three [H, 1] columns
+ * `head/{logit,raw_mu,raw_sigma}/weight|bias` put back side by side into one [H, 3]
+ * layer, as the trainer holds it. K members: hidden layers `member<k>/layer<i>`, and
+ * the last layers as block-diagonal [ΣH, K] products (`head/weight` for MSE, the
+ * three `head/<column>/weight` for ZILN), member k's rows and column k taken back
+ * out. `where` names the file in errors.
+ */
+export function readMemberParams(onnx: Uint8Array, where = 'ltv.onnx'): MlpParams[] {
   let schema: OnnxSchema;
   try {
     schema = createRequire(import.meta.url)(schemaPath()) as OnnxSchema;
@@ -74,19 +88,45 @@ export function readMlpParams(onnx: Uint8Array, where = 'ltv.onnx'): MlpParams {
     const [inSize, outSize] = dims as [number, number];
     return { inSize, outSize, weights: floats(`${prefix}/weight`, [inSize, outSize]), bias: floats(`${prefix}/bias`, [outSize]) };
   };
+  const hiddenOf = (prefix: string): DenseLayer[] => {
+    const layers: DenseLayer[] = [];
+    while (tensors.has(`${prefix}layer${layers.length}/weight`)) layers.push(dense(`${prefix}layer${layers.length}`));
+    return layers;
+  };
 
-  const layers: DenseLayer[] = [];
-  while (tensors.has(`layer${layers.length}/weight`)) layers.push(dense(`layer${layers.length}`));
-  if (tensors.has('head/logit/weight')) {
-    const columns = ZILN_COLUMNS.map((name) => dense(`head/${name}`));
-    const inSize = columns[0]!.inSize;
-    const weights = new Float32Array(inSize * 3);
-    columns.forEach((c, j) => {
-      if (c.inSize !== inSize || c.outSize !== 1) throw new Error(`${where}: head/${ZILN_COLUMNS[j]}/weight is [${c.inSize}, ${c.outSize}], expected [${inSize}, 1]`);
-      for (let i = 0; i < inSize; i++) weights[i * 3 + j] = c.weights[i]!;
-    });
-    layers.push({ inSize, outSize: 3, weights, bias: Float32Array.from(columns, (c) => c.bias[0]!) });
+  if (!tensors.has('member0/layer0/weight')) {
+    const layers = hiddenOf('');
+    if (tensors.has('head/logit/weight')) layers.push(lastLayers(ZILN_COLUMNS.map((name) => dense(`head/${name}`)), [layers.at(-1)?.outSize ?? 0], where)[0]!);
+    if (layers.length === 0) throw new Error(`${where}: no layer0/weight initializer: not an LTV graph`);
+    return [{ layers }];
   }
-  if (layers.length === 0) throw new Error(`${where}: no layer0/weight initializer: not an LTV graph`);
-  return { layers };
+  const hidden: DenseLayer[][] = [];
+  while (tensors.has(`member${hidden.length}/layer0/weight`)) hidden.push(hiddenOf(`member${hidden.length}/`));
+  const sizes = hidden.map((layers) => layers.at(-1)!.outSize);
+  const columns = tensors.has('head/logit/weight') ? ZILN_COLUMNS.map((name) => dense(`head/${name}`)) : [dense('head')];
+  const lasts = lastLayers(columns, sizes, where);
+  return hidden.map((layers, k) => ({ layers: [...layers, lasts[k]!] }));
+}
+
+/**
+ * The members' last layers ([H_k, columns.length] each) from the head's products,
+ * one per column of the trainer's output layer, each [ΣH, K] with member k's block
+ * in rows offset_k … offset_k + H_k − 1 of column k.
+ */
+function lastLayers(columns: readonly DenseLayer[], sizes: readonly number[], where: string): DenseLayer[] {
+  const count = sizes.length;
+  const rows = sizes.reduce((a, b) => a + b, 0);
+  columns.forEach((c, j) => {
+    if (c.inSize !== rows || c.outSize !== count) throw new Error(`${where}: head column ${j} is [${c.inSize}, ${c.outSize}], expected [${rows}, ${count}]`);
+  });
+  const width = columns.length;
+  let offset = 0;
+  return sizes.map((inSize, k) => {
+    const weights = new Float32Array(inSize * width);
+    columns.forEach((c, j) => {
+      for (let i = 0; i < inSize; i++) weights[i * width + j] = c.weights[(offset + i) * count + k]!;
+    });
+    offset += inSize;
+    return { inSize, outSize: width, weights, bias: Float32Array.from(columns, (c) => c.bias[k]!) };
+  });
 }

@@ -5,8 +5,8 @@
  * Field numbers are those of onnx/onnx.proto (proto2, package onnx), cited per
  * message below; they are frozen by protobuf's compatibility rules, so they hold
  * for every IR version. Only what this module's types can express is written:
- * no attributes, sparse tensors, functions or training info, because the LTV graph
- * uses none of them. Repeated int64 fields (`dims`) are written unpacked, as
+ * integer attributes (Concat's `axis`) and no other kind, no sparse tensors,
+ * functions or training info, because the LTV graph uses none of them. Repeated int64 fields (`dims`) are written unpacked, as
  * proto2 declares them and as the reference (Python/C++) serializer does.
  */
 import { Writer } from 'protobufjs/minimal.js';
@@ -17,6 +17,9 @@ const LEN = 2;
 
 /** onnx.proto `TensorProto.DataType.FLOAT`; the only element type this project writes. */
 export const FLOAT = 1;
+
+/** onnx.proto `AttributeProto.AttributeType.INT`. */
+const ATTRIBUTE_INT = 2;
 
 /** A float32 constant of the graph (an initializer), stored as little-endian `raw_data`. */
 export interface Tensor {
@@ -41,6 +44,8 @@ export interface Node {
   opType: string;
   inputs: string[];
   outputs: string[];
+  /** Integer attributes by name, e.g. `{ axis: 1 }` for Concat. */
+  attributes?: Record<string, number>;
   docString?: string;
 }
 
@@ -114,6 +119,14 @@ function writeNode(w: Writer, node: Node): void {
   for (const output of node.outputs) string(w, 2, output); // repeated string output = 2
   string(w, 3, node.name); //                                 optional string name = 3
   string(w, 4, node.opType); //                               optional string op_type = 4
+  for (const [name, value] of Object.entries(node.attributes ?? {})) {
+    // repeated AttributeProto attribute = 5 { optional string name = 1; optional int64 i = 3; optional AttributeType type = 20 }
+    message(w, 5, () => {
+      string(w, 1, name);
+      int64(w, 3, value);
+      w.uint32(tag(20, VARINT)).int32(ATTRIBUTE_INT);
+    });
+  }
   if (node.docString !== undefined) string(w, 6, node.docString); // optional string doc_string = 6
 }
 

@@ -1,19 +1,23 @@
 /**
- * The zero-inflated lognormal head as ONNX nodes, appended after the last hidden
- * layer of the LTV graph (./ltv-graph.ts):
+ * The zero-inflated lognormal head as ONNX nodes, appended after the members' last
+ * hidden layers in the LTV graph (./ltv-graph.ts), for K members at once:
  *
- *   hidden ─┬─ MatMul+Add ─ Sigmoid ─────────────────────────────▶ p_purchase
- *           ├─ MatMul+Add ─ ·scale + shift ─ Clip[muMin, muMax] ──▶ mu
- *           └─ MatMul+Add ─ Softplus + floor ─ Min(·, sigmaMax) ──▶ sigma
- *   ltv = p_purchase · exp(mu + sigma² / 2)
+ *   hidden ─┬─ MatMul+Add ─ Sigmoid ─────────────────────────────▶ p      [batch, K]
+ *           ├─ MatMul+Add ─ ·scale + shift ─ Clip[muMin, muMax] ──▶ mu     [batch, K]
+ *           └─ MatMul+Add ─ Softplus + floor ─ Min(·, sigmaMax) ──▶ sigma  [batch, K]
+ *   mean = p · exp(mu + sigma² / 2)                                        [batch, K]
  *
- * The network's last layer ([H, 3]) is written as three [H, 1] columns, one MatMul
- * each: splitting one [batch, 3] product would need Split or Slice, whose axes are
- * attributes or int64 inputs the float-only wire writer does not express, and three
- * thin MatMuls cost nothing next to the hidden layers.
+ * `hidden` is one network's last hidden layer, or the members' side by side; each
+ * network's last layer ([H, 3]) is written as three columns, one product each
+ * (block-diagonal over members: ./dense-graph.ts `blockDenseNodes`). Splitting one
+ * [batch, 3] product would need Split or Slice, whose axes are attributes or int64
+ * inputs the float-only wire writer does not express, and three thin MatMuls cost
+ * nothing next to the hidden layers. Every member shares the head's constants,
+ * fitted on the whole training split.
  */
 import type { ZilnHead } from '../../src/head/ziln.js';
 import type { DenseLayer } from '../mlp/params.js';
+import { blockDenseNodes } from './dense-graph.js';
 import type { Node, Tensor } from './wire.js';
 
 export interface HeadNodes {
@@ -22,14 +26,15 @@ export interface HeadNodes {
 }
 
 /**
- * Nodes from the value `hidden` through the layer `last` ([H, 3]: logit, raw μ,
- * raw σ) to the four named outputs. `float32` checks and converts constants.
+ * Nodes from the value `hidden` through the layers `lasts` ([H, 3] each: logit,
+ * raw μ, raw σ) to the four named values, [batch, lasts.length] each. `float32`
+ * checks and converts constants.
  */
 export function zilnHeadNodes(
   hidden: string,
-  last: DenseLayer,
+  lasts: readonly DenseLayer[],
   head: ZilnHead,
-  outputs: { ltv: string; pPurchase: string; mu: string; sigma: string },
+  outputs: { mean: string; p: string; mu: string; sigma: string },
   float32: (values: ArrayLike<number>, where: (index: number) => string) => Float32Array,
 ): HeadNodes {
   const initializers: Tensor[] = [];
@@ -38,16 +43,7 @@ export function zilnHeadNodes(
     initializers.push({ name, dims: [], data: float32([value], () => name), docString });
 
   ['logit', 'raw_mu', 'raw_sigma'].forEach((name, column) => {
-    const weights = new Float32Array(last.inSize);
-    for (let i = 0; i < last.inSize; i++) weights[i] = last.weights[i * last.outSize + column]!;
-    initializers.push(
-      { name: `head/${name}/weight`, dims: [last.inSize, 1], data: float32(weights, (i) => `head ${name} weight ${i}`) },
-      { name: `head/${name}/bias`, dims: [1], data: float32([last.bias[column]!], () => `head ${name} bias`) },
-    );
-    nodes.push(
-      { name: `head/${name}/MatMul`, opType: 'MatMul', inputs: [hidden, `head/${name}/weight`], outputs: [`head/${name}/product`] },
-      { name: `head/${name}/Add`, opType: 'Add', inputs: [`head/${name}/product`, `head/${name}/bias`], outputs: [`head/${name}`] },
-    );
+    blockDenseNodes(`head/${name}`, hidden, lasts, column, `head/${name}`, initializers, nodes);
   });
 
   scalar('mu_scale', head.muScale, 'Standard deviation of log spend among training spenders: μ = shift + scale · raw.');
@@ -58,7 +54,7 @@ export function zilnHeadNodes(
   scalar('sigma_max', head.sigmaMax, 'Upper bound of σ: the standard deviation of log spend among training spenders.');
   scalar('half', 0.5, 'The ½ of σ²/2.');
   nodes.push(
-    { name: 'head/p/Sigmoid', opType: 'Sigmoid', inputs: ['head/logit'], outputs: [outputs.pPurchase], docString: 'Probability of spending anything.' },
+    { name: 'head/p/Sigmoid', opType: 'Sigmoid', inputs: ['head/logit'], outputs: [outputs.p], docString: 'Probability of spending anything.' },
     { name: 'head/mu/Mul', opType: 'Mul', inputs: ['head/raw_mu', 'mu_scale'], outputs: ['head/mu/scaled'] },
     { name: 'head/mu/Add', opType: 'Add', inputs: ['head/mu/scaled', 'mu_shift'], outputs: ['head/mu/linear'] },
     { name: 'head/mu/Clip', opType: 'Clip', inputs: ['head/mu/linear', 'mu_min', 'mu_max'], outputs: [outputs.mu], docString: 'Mean of log spend, if any.' },
@@ -69,7 +65,7 @@ export function zilnHeadNodes(
     { name: 'head/mean/Half', opType: 'Mul', inputs: ['head/mean/variance', 'half'], outputs: ['head/mean/half_variance'] },
     { name: 'head/mean/Add', opType: 'Add', inputs: [outputs.mu, 'head/mean/half_variance'], outputs: ['head/mean/log_mean'] },
     { name: 'head/mean/Exp', opType: 'Exp', inputs: ['head/mean/log_mean'], outputs: ['head/mean/amount'] },
-    { name: 'head/mean/Mul', opType: 'Mul', inputs: [outputs.pPurchase, 'head/mean/amount'], outputs: [outputs.ltv], docString: 'Expected value p · exp(μ + σ²/2).' },
+    { name: 'head/mean/Mul', opType: 'Mul', inputs: [outputs.p, 'head/mean/amount'], outputs: [outputs.mean], docString: 'Expected value p · exp(μ + σ²/2).' },
   );
   return { initializers, nodes };
 }

@@ -21,6 +21,17 @@ export interface ModelCard {
   /** Past-spend column of the heuristic baseline, when one was named. */
   pastSpend?: string;
   warnings: string[];
+  /** The networks averaged by the graph and the calibration of their mean, when the model has either. */
+  ensemble?: EnsembleCard;
+}
+
+export interface EnsembleCard {
+  members: number;
+  /** 'folds' or 'bootstrap' (spec.members.rows). */
+  memberRows: string;
+  calibration?: { rows: number; bins: number; before: number; after: number };
+  /** Test metrics of the model's parts: one network, the members averaged, the served graph. */
+  variants: Partial<Record<'single' | 'members' | 'served', Metrics>>;
 }
 
 export interface CardContent {
@@ -62,6 +73,7 @@ export function modelCardHtml(content: CardContent): string {
     '<h3>Test metrics, model and baselines on the same customers</h3>',
     metricTable(evaluation),
     verdictList(evaluation),
+    card.ensemble ? ensembleSection(card.ensemble) : '',
     purchaseTable(evaluation),
     content.crossValidation ? crossValidationTable(content.crossValidation) : '',
     '<h3>Caveats</h3>',
@@ -87,6 +99,23 @@ function metricTable(evaluation: Evaluation): string {
     'Top-decile capture: share of all actual value held by the top 10 % by prediction (random: 0.1). ' +
     'Calibration: mean prediction / mean actual.</p>'
   );
+}
+
+const VARIANTS: Record<string, string> = { single: 'one network (the first member), uncalibrated', members: 'the members averaged, uncalibrated', served: 'served: the exported graph' };
+
+/** What the members and the calibration each add, on the same test customers. */
+function ensembleSection(e: EnsembleCard): string {
+  const head = `<tr><th></th>${COLUMNS.map((c) => `<th>${c.label}</th>`).join('')}</tr>`;
+  const rows = Object.entries(e.variants).map(([name, m]) => `<tr><th>${esc(VARIANTS[name] ?? name)}</th>${COLUMNS.map((c) => `<td>${num(m![c.key], c.digits)}</td>`).join('')}</tr>`);
+  const members = e.members > 1
+    ? `${e.members} networks, each trained with its own seed on the training split less its own validation fold${e.memberRows === 'bootstrap' ? ' (a bootstrap resample of those rows)' : ''}, averaged in one graph: the expected value and purchase probability are the members' means, the quantiles those of their mixture.`
+    : 'One network.';
+  const c = e.calibration;
+  const calibration = c === undefined
+    ? 'Not calibrated.'
+    : `The average is calibrated by a strictly increasing piecewise-linear map (isotonic regression over ${c.bins} bins), fitted on ${c.rows} training customers each ranked by a network that had not trained on them; ` +
+      `on them, mean prediction / mean actual went from ${num(c.before, 3)} to ${num(c.after, 3)}. It changes levels, never the ranking; the quantiles scale with the mean.`;
+  return `<h3>Members and calibration</h3><p>${esc(members)} ${esc(calibration)}</p><table class="metrics">${head}${rows.join('')}</table>`;
 }
 
 function verdictList(evaluation: Evaluation): string {

@@ -10,6 +10,7 @@ import type { Values } from '../evaluate/metrics.js';
 import type { EpochRecord } from '../mlp/fit.js';
 import type { ModelManifest } from '../../src/spec/manifest.js';
 import { reportCharts } from './charts.js';
+import type { EnsembleCard } from './model-card.js';
 import { reportHtml } from './html.js';
 
 export interface RunReport {
@@ -22,6 +23,7 @@ export interface RunReport {
   predictions: TestPredictions;
   baselines: Record<string, Values>;
   pastSpend?: string;
+  ensemble?: EnsembleCard;
 }
 
 export function runReportHtml(run: RunReport): string {
@@ -39,6 +41,7 @@ export function runReportHtml(run: RunReport): string {
       features: spec.features.map((f) => ({ name: f.name, type: f.type })),
       pastSpend: run.pastSpend,
       warnings: data.warnings,
+      ...(run.ensemble === undefined ? {} : { ensemble: run.ensemble }),
     },
     evaluation: run.evaluation,
     crossValidation: run.crossValidation,

@@ -15,6 +15,7 @@ export interface ProgressSink {
 export function epochReporter(sink: ProgressSink = process.stderr): (p: EpochProgress) => void {
   return function reportEpoch(p) {
     const line =
+      (p.member === undefined || p.member.count === 1 ? '' : `member ${p.member.index}/${p.member.count}  `) +
       `epoch ${String(p.epoch).padStart(String(p.epochs).length)}/${p.epochs}` +
       `  train ${p.trainLoss.toFixed(4)}  val ${p.valLoss.toFixed(4)}  lr ${p.lr.toExponential(1)}` +
       `  ${formatDuration(p.elapsedMs)} elapsed, ~${formatDuration(p.etaMs)} left (at most)`;

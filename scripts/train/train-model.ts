@@ -1,6 +1,7 @@
 /**
- * The trainer end to end: CSV → cleaned, encoded, scaled data → MLP → evaluation
- * against baselines → one ONNX graph + ltv.json + report, written atomically.
+ * The trainer end to end: CSV → cleaned, encoded, scaled data → member MLPs and
+ * their calibration → evaluation against baselines → one ONNX graph + ltv.json +
+ * report, written atomically.
  * The CLI (scripts/commands/train.ts) only parses arguments into TrainConfig and prints.
  */
 import { buildLtvOnnx } from '../onnx/ltv-graph.js';
@@ -9,16 +10,17 @@ import { type PrepareOptions, type PreparedData, loadTrainingData } from '../dat
 import { quantile } from '../math/quantile.js';
 import { formatCsvRecord } from '../data/csv.js';
 import type { FitHooks, FitOptions, FitResult } from '../mlp/fit.js';
-import { FIT_DEFAULTS } from '../mlp/fit-defaults.js';
+import { ENSEMBLE_DEFAULTS, FIT_DEFAULTS } from '../mlp/fit-defaults.js';
 import { DEFAULT_SEED } from '../math/rng.js';
 import type { LossName } from '../mlp/objective.js';
-import { fitNetwork, fitOnSplit, predictSplit } from './fit-network.js';
-import type { Metrics } from '../evaluate/metrics.js';
+import { type EnsembleOptions, type FittedModel, type ModelVariant, fitModel, memberParams, predictModel, variantOutputs } from './fit-model.js';
+import { type Metrics, regressionMetrics } from '../evaluate/metrics.js';
 import type { BootstrapOptions } from '../evaluate/bootstrap.js';
 import { type CrossValidation, crossValidate } from '../evaluate/cross-validate.js';
 import { type Evaluation, type TestPredictions, evaluate } from '../evaluate/evaluate.js';
 import { fitBaselines } from '../evaluate/fit-baselines.js';
 import { runReportHtml } from '../report/model-report.js';
+import { calibrate } from './calibration.js';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js';
 
 /**
@@ -40,6 +42,8 @@ export interface TrainConfig {
   name?: string;
   /** Training loss and output head. Default DEFAULT_LOSS. */
   loss?: LossName;
+  /** Members averaged by the graph and their calibration; defaults ENSEMBLE_DEFAULTS. */
+  ensemble?: EnsembleOptions;
   /** How the model is judged on the test split; defaults: no past-spend baseline, no CV. */
   evaluation?: EvaluationConfig;
   /** Training-set quantiles of the predicted LTV that bound the medium and high tiers (POST /v1/segment). Default [0.5, 0.8]. */
@@ -56,6 +60,15 @@ export interface EvaluationConfig {
 
 export const DEFAULT_TIER_QUANTILES: [number, number] = [0.5, 0.8];
 
+export interface MemberReport {
+  seed: number;
+  /** The validation fold it held out. */
+  fold: number;
+  bestEpoch: number;
+  epochs: number;
+  stoppedEarly: boolean;
+}
+
 export interface TrainOutcome {
   manifest: ModelManifest;
   report: TrainReport;
@@ -66,9 +79,18 @@ export interface TrainOutcome {
 export interface TrainReport {
   data: PreparedData['report'];
   warnings: string[];
-  training: Pick<FitResult, 'bestEpoch' | 'stoppedEarly' | 'samplesPerSecond' | 'history'> & { seconds: number };
+  /** The first member's fit (the only one for a single network), the wall time of all, and each member's. */
+  training: Pick<FitResult, 'bestEpoch' | 'stoppedEarly' | 'samplesPerSecond' | 'history'> & { seconds: number; members: MemberReport[] };
   /** Test-split metrics of the model and of the baselines on the same rows. */
   test: { model: Metrics; mean: Metrics; ridge: Metrics; pastSpend?: Metrics };
+  /**
+   * What each part of the model contributes, on the same test rows: the first member
+   * alone, the members' average, and the served model (the average, calibrated).
+   * Present when the model has several members or a calibration.
+   */
+  variants?: Partial<Record<ModelVariant, Metrics>>;
+  /** The calibration's fit on its held-out rows: their number, and calibration in the large before and after. */
+  calibration?: { rows: number; bins: number; before: number; after: number };
   /** The same with Gini intervals and a verdict per baseline (scripts/evaluate/evaluate.ts). */
   evaluation: Evaluation;
   /** Present with `--cv K`. */
@@ -83,7 +105,11 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
   // Baselines first: a bad --past-spend column fails before minutes of training.
   const baselines = fitBaselines({ columns: data.columns, train, test, pastSpend: judged.pastSpend });
   const fitOptions = config.fit;
-  const { spec, result, seconds, testOutputs } = fitNetwork(data, loss, fitOptions, hooks);
+  const ensemble = config.ensemble ?? {};
+  const model = fitModel(data, loss, fitOptions, ensemble, train, hooks);
+  const { spec, members: results, seconds } = model;
+  const result = results[0]!;
+  const testOutputs = predictModel(model, test);
   const predicted = testOutputs[spec.io.outputs[0]!]!;
   const predictions = testPredictions(testOutputs, spec.io.outputs[0]!);
   const evaluation = evaluate(test.y, predictions, baselines, { bootstrap: judged.bootstrap });
@@ -92,21 +118,21 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
   const crossValidation = judged.cv === undefined ? undefined : crossValidate(
     { columns: data.columns, train, pastSpend: judged.pastSpend, k: judged.cv, seed: fitOptions.seed ?? FIT_DEFAULTS.seed },
     (foldTrain, foldTest) => {
-      const fold = fitOnSplit(data, loss, fitOptions, foldTrain);
-      return testPredictions(predictSplit(fold.spec, fold.result, foldTest), fold.spec.io.outputs[0]!);
+      const fold = fitModel(data, loss, fitOptions, ensemble, foldTrain);
+      return testPredictions(predictModel(fold, foldTest), fold.spec.io.outputs[0]!);
     },
   );
 
   // Tier thresholds from the model's own predictions on the training split: the tiers then hold the
   // intended shares of customers whatever the target's distribution (often mostly zeros).
   const quantiles = config.tierQuantiles ?? DEFAULT_TIER_QUANTILES;
-  const trainPredicted = Float64Array.from(predictSplit(spec, result, train)[spec.io.outputs[0]!]!).sort();
+  const trainPredicted = Float64Array.from(predictModel(model, train)[spec.io.outputs[0]!]!).sort();
   spec.tiers = { quantiles, thresholds: [quantile(trainPredicted, quantiles[0]), quantile(trainPredicted, quantiles[1])] };
 
   const name = config.name ?? 'ltv';
   const createdAt = new Date().toISOString();
   // No timestamp in the graph: the same data and seed give the same bytes and version.
-  const onnx = buildLtvOnnx(spec, result.params, { name, trainingDataSha256: data.dataSha256 });
+  const onnx = buildLtvOnnx(spec, memberParams(model), { name, trainingDataSha256: data.dataSha256 });
   const manifest: ModelManifest = {
     format: MANIFEST_FORMAT,
     name,
@@ -115,20 +141,31 @@ export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Pro
     onnxSha256: sha256Hex(onnx),
     createdAt,
     trainingData: { sha256: data.dataSha256, rows: data.report.rowsRead, source: config.prepare.data },
-    hyperparameters: hyperparameters({ ...config, fit: fitOptions }, loss),
+    hyperparameters: hyperparameters({ ...config, fit: fitOptions }, loss, model),
     metrics: { ...testMetrics.model },
     spec,
   };
   const report: TrainReport = {
     data: data.report,
     warnings: data.warnings,
-    training: { bestEpoch: result.bestEpoch, stoppedEarly: result.stoppedEarly, samplesPerSecond: result.samplesPerSecond, history: result.history, seconds },
+    training: {
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      samplesPerSecond: result.samplesPerSecond,
+      history: result.history,
+      seconds,
+      members: results.map((r, k) => ({ seed: model.plans[k]!.seed, fold: model.plans[k]!.fold, bestEpoch: r.bestEpoch, epochs: r.history.length, stoppedEarly: r.stoppedEarly })),
+    },
     test: testMetrics,
+    ...variantsReport(model, data),
     evaluation,
     ...(crossValidation ? { crossValidation } : {}),
   };
   const html = runReportHtml({
     data, manifest, history: result.history, evaluation, crossValidation, predictions, baselines, pastSpend: judged.pastSpend,
+    ...(report.variants === undefined ? {} : {
+      ensemble: { members: results.length, memberRows: model.memberRows, variants: report.variants, ...(report.calibration ? { calibration: report.calibration } : {}) },
+    }),
   });
   const files: ModelFile[] = [
     { name: 'ltv.onnx', data: onnx },
@@ -147,7 +184,23 @@ function testPredictions(outputs: Record<string, Float32Array>, ltvName: string)
   return { ltv: Float64Array.from(outputs[ltvName]!), ...(pPurchase ? { pPurchase: Float64Array.from(pPurchase) } : {}) };
 }
 
-function hyperparameters(config: TrainConfig, loss: LossName): ModelManifest['hyperparameters'] {
+/** The report's comparison of the model's parts and the calibration's own fit, when the model has either. */
+function variantsReport(model: FittedModel, data: PreparedData): Pick<TrainReport, 'variants' | 'calibration'> {
+  const { spec } = model;
+  if (spec.members === undefined && spec.calibration === undefined) return {};
+  const metrics = (variant: ModelVariant) => regressionMetrics(data.test.y, variantOutputs(model, data.test, variant)[spec.io.outputs[0]!]!);
+  const variants: TrainReport['variants'] = { single: metrics('single') };
+  if (spec.members !== undefined) variants.members = metrics('members');
+  variants.served = metrics('served');
+  if (spec.calibration === undefined) return { variants };
+  const { rows, onScale: predicted } = model.heldOut;
+  const actual = Float64Array.from(rows, (row) => data.train.y[row]!);
+  const calibrated = Float64Array.from(predicted, (m) => calibrate(spec.calibration!, m));
+  const ratio = (p: ArrayLike<number>) => Array.from(p).reduce((a, b) => a + b, 0) / actual.reduce((a, b) => a + b, 0);
+  return { variants, calibration: { rows: rows.length, bins: spec.calibration.fittedOn.bins, before: ratio(predicted), after: ratio(calibrated) } };
+}
+
+function hyperparameters(config: TrainConfig, loss: LossName, model: FittedModel): ModelManifest['hyperparameters'] {
   const f = config.fit;
   return {
     hidden: [...(f.hidden ?? FIT_DEFAULTS.hidden)],
@@ -160,6 +213,9 @@ function hyperparameters(config: TrainConfig, loss: LossName): ModelManifest['hy
     seed: f.seed ?? FIT_DEFAULTS.seed,
     splitSeed: config.prepare.seed ?? DEFAULT_SEED,
     loss,
+    members: model.members.length,
+    memberRows: config.ensemble?.memberRows ?? ENSEMBLE_DEFAULTS.memberRows,
+    calibration: model.spec.calibration === undefined ? 'none' : model.spec.calibration.method,
   };
 }
 

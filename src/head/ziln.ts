@@ -133,3 +133,14 @@ export function zilnQuantile({ p, mu, sigma }: ZilnParams, q: number): number {
  * that knows only "the first output is the LTV" still serves it), then p, μ and σ.
  */
 export const ZILN_OUTPUTS = ['ltv', 'p_purchase', 'mu', 'sigma'] as const;
+
+/**
+ * The outputs of a ZILN graph of several members (spec.members): the mixture's
+ * expected value and purchase probability, [N, 1] each, then every member's p, μ
+ * and σ, [N, K] each, from which the worker computes the mixture's quantiles
+ * (./mixture.ts). The first two mean what they mean for one network.
+ */
+export const ZILN_MEMBER_OUTPUTS = ['ltv', 'p_purchase', 'member_p', 'member_mu', 'member_sigma'] as const;
+
+/** The [N, K] outputs among ZILN_MEMBER_OUTPUTS. */
+export const MEMBER_PARAMETER_OUTPUTS = ['member_p', 'member_mu', 'member_sigma'] as const;

@@ -9,7 +9,7 @@
  *
  * Which one serves a model is decided once, at load, by ./choose.ts.
  */
-import type { GraphIO } from '../spec/feature-spec.js';
+import { type GraphIO, outputWidth } from '../spec/feature-spec.js';
 
 export const ENGINE_KINDS = ['compiled', 'ort'] as const;
 export type EngineKind = (typeof ENGINE_KINDS)[number];
@@ -48,7 +48,7 @@ export class InferenceError extends Error {
 
 /** Columns of graph output `name`: the spec's io.widths entry, else 1 (manifests written before outputs had widths). */
 export function outputColumns(io: GraphIO, name: string): number {
-  return (io as GraphIO & { widths?: Readonly<Record<string, number>> }).widths?.[name] ?? 1;
+  return outputWidth(io, name);
 }
 
 /**

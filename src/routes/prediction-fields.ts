@@ -1,12 +1,14 @@
 /**
  * What one customer's prediction says, from the graph's outputs for its row: the
  * LTV for every model, and for a zero-inflated lognormal model also the purchase
- * probability and the P10/P50/P90 of the predicted distribution.
+ * probability and the P10/P50/P90 of the predicted distribution: one network's
+ * zero-inflated lognormal, or, for a graph of several members, their equal-weight
+ * mixture (src/head/mixture.ts), whose quantiles are not the mean of the members'.
  *
  * Quantiles are always returned for a ZILN model rather than behind a query flag:
- * they cost three inverse-normal evaluations per customer (microseconds next to the
- * inference), and a response whose shape depends on the model alone is simpler for
- * clients than one that depends on the model and a flag.
+ * they cost a few normal CDF evaluations per member and quantile (microseconds next
+ * to the inference), and a response whose shape depends on the model alone is
+ * simpler for clients than one that depends on the model and a flag.
  */
 import { predictedValues } from '../head/answers.js';
 import { float32ForJson } from '../http/float32.js';

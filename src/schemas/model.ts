@@ -22,6 +22,28 @@ const ZilnHeadSchema = z
   .object({ muShift: z.number(), muScale: z.number(), muMin: z.number(), muMax: z.number(), sigmaFloor: z.number(), sigmaMax: z.number() })
   .openapi({ description: 'ZILN head only: how the network’s outputs become p, μ and σ, and the bounds on μ and σ (docs/ziln-head.md).' });
 
+const MembersSchema = z
+  .object({
+    count: z.number().int().min(2),
+    seeds: z.array(z.number().int()).openapi({ description: 'Seed of each member, in graph order.' }),
+    rows: z.enum(['folds', 'bootstrap']).openapi({ description: '"folds": each member trained on the training split less its own validation fold; "bootstrap": on a resample of those rows.' }),
+  })
+  .openapi({ description: 'Several networks averaged in one graph (for ZILN, an equal-weight mixture whose quantiles the worker computes). Absent: a single network.' });
+
+const CalibrationSchema = z
+  .object({
+    method: z.literal('isotonic-bins'),
+    intercept: z.number(),
+    knots: z.array(z.number()),
+    slopes: z.array(z.number()),
+    floor: z.number(),
+    fittedOn: z.object({ rows: z.number().int(), bins: z.number().int() }),
+  })
+  .openapi({
+    description:
+      'The strictly increasing piecewise-linear map the graph applies to the members’ mean, f(m) = intercept + Σ slopes[i]·min(max(m − knots[i], 0), knots[i+1] − knots[i]), fitted on training rows the networks did not train on (docs/training.md).',
+  });
+
 export const ModelInfoSchema = z
   .object({
     name: z.string().openapi({ example: 'ltv' }),
@@ -39,7 +61,16 @@ export const ModelInfoSchema = z
       format: z.string(),
       features: z.array(FeatureSchema).openapi({ description: 'Features in input order; send them by name in a customer object.' }),
       target: z.object({ name: z.string(), unit: z.string(), mean: z.number(), std: z.number(), ziln: ZilnHeadSchema.optional() }),
-      io: z.object({ input: z.string(), outputs: z.array(z.string()) }),
+      io: z.object({
+        input: z.string(),
+        outputs: z.array(z.string()),
+        widths: z
+          .record(z.string(), z.number().int())
+          .optional()
+          .openapi({ description: 'Outputs wider than one column, by name: a graph of several members outputs member_p, member_mu and member_sigma as [batch, members].' }),
+      }),
+      members: MembersSchema.optional(),
+      calibration: CalibrationSchema.optional(),
       tiers: z
         .object({ quantiles: z.array(z.number()), thresholds: z.array(z.number()) })
         .optional()

@@ -75,8 +75,62 @@ export interface TargetSpec {
 export interface GraphIO {
   /** Float32 input [N, width] in the spec's column order; NaN marks a missing numeric value. */
   input: string;
-  /** Float32 outputs [N, 1] by name, in graph order; the first one is the LTV (for ZILN: ltv, p_purchase, mu, sigma). */
+  /**
+   * Float32 outputs [N, 1] by name (or [N, widths[name]]), in graph order; the first
+   * one is the LTV. ZILN: ltv, p_purchase, mu, sigma; ZILN with several members:
+   * ltv, p_purchase, member_p, member_mu, member_sigma.
+   */
   outputs: string[];
+  /** Columns of the outputs that have more than one (one per member); absent = every output is [N, 1]. */
+  widths?: Record<string, number>;
+}
+
+/**
+ * Several networks in one graph: the same preprocessing, then each member's own
+ * layers, then their average (for ZILN, an equal-weight mixture: src/head/mixture.ts).
+ * Absent: a single network.
+ */
+export interface MembersSpec {
+  /** Number of member networks, ≥ 2. */
+  count: number;
+  /** Seed of each member's initialisation, shuffling and dropout, in graph order. */
+  seeds: number[];
+  /**
+   * Rows each member trained on: 'folds' = the training split less that member's
+   * validation fold; 'bootstrap' = a resample, with replacement, of those rows.
+   */
+  rows: 'folds' | 'bootstrap';
+}
+
+/**
+ * A monotone map of the model's mean prediction m (the members' average), fitted on
+ * training rows the networks did not train on and applied by the graph:
+ *
+ *   f(m) = intercept + Σ_i slopes[i] · min(max(m − knots[i], 0), knots[i+1] − knots[i])
+ *
+ * (the last segment open-ended): a piecewise-linear curve through the knots,
+ * every slope > 0, so f is strictly increasing and changes the level of the
+ * predictions, never their order. For a ZILN head the predicted amount
+ * distribution is scaled by f(m)/m (each member's μ shifted by its log), so that
+ * the quantiles follow the calibrated mean; m is read as at least `floor`, which
+ * keeps that ratio finite.
+ */
+export interface CalibrationSpec {
+  /**
+   * Isotonic regression of the target over bins of held-out rows (ranked by networks
+   * that did not train on them, placed on the average's scale), joined into a
+   * piecewise-linear curve (scripts/train/calibration.ts, scripts/train/fit-model.ts).
+   */
+  method: 'isotonic-bins';
+  /** f(0) ≥ 0. */
+  intercept: number;
+  /** Where each segment starts: ascending, the first 0. */
+  knots: number[];
+  /** Slope of each segment, > 0. */
+  slopes: number[];
+  floor: number;
+  /** The held-out rows it was fitted on (each predicted by networks that had not trained on it) and the bins they were cut into. */
+  fittedOn: { rows: number; bins: number };
 }
 
 /**
@@ -97,6 +151,15 @@ export interface FeatureSpec {
   io: GraphIO;
   /** Optional: models exported before tiers existed have none (the worker's SEGMENT_THRESHOLDS can stand in). */
   tiers?: TierSpec;
+  /** Present when the graph averages several networks. */
+  members?: MembersSpec;
+  /** Present when the graph calibrates its mean prediction. */
+  calibration?: CalibrationSpec;
+}
+
+/** Columns of graph output `name`: io.widths[name], else 1. */
+export function outputWidth(io: Pick<GraphIO, 'widths'>, name: string): number {
+  return io.widths?.[name] ?? 1;
 }
 
 /** Width of one encoded row: one column per numeric feature, one per categorical level. */

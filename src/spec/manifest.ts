@@ -2,7 +2,7 @@
  * `ltv.json`: the feature spec plus what identifies and qualifies one trained model.
  * Written by the trainer beside `ltv.onnx`, bundled into the worker, served by `GET /v1/model`.
  */
-import { ZILN_OUTPUTS } from '../head/ziln.js';
+import { MEMBER_PARAMETER_OUTPUTS, ZILN_MEMBER_OUTPUTS, ZILN_OUTPUTS } from '../head/ziln.js';
 import { type FeatureSpec, SPEC_FORMAT, encodedWidth } from './feature-spec.js';
 
 export const MANIFEST_FORMAT = 'ltv-edge/model@1';
@@ -81,7 +81,10 @@ export function parseManifest(json: unknown): ModelManifest {
   string(io.input, '/spec/io/input');
   expect(Array.isArray(io.outputs) && io.outputs.length > 0 && io.outputs.every((o) => typeof o === 'string'), '/spec/io/outputs', 'expected a non-empty array of strings');
   expect(encodedWidth(spec as unknown as FeatureSpec) > 0, '/spec/features', 'encodes to zero columns');
-  checkHead(m.head, target.ziln, io.outputs as string[]);
+  const members = spec.members === undefined ? 1 : checkMembers(spec.members);
+  checkHead(m.head, target.ziln, io.outputs as string[], members);
+  checkWidths(io.widths, io.outputs as string[], m.head === 'ziln' ? members : 1);
+  if (spec.calibration !== undefined) checkCalibration(spec.calibration);
   if (spec.tiers !== undefined) {
     const tiers = object(spec.tiers, '/spec/tiers');
     for (const key of ['quantiles', 'thresholds'] as const) {
@@ -93,7 +96,7 @@ export function parseManifest(json: unknown): ModelManifest {
 }
 
 /** The head, the ZILN parameters in the target and the graph outputs must agree. */
-function checkHead(head: unknown, ziln: unknown, outputs: string[]): void {
+function checkHead(head: unknown, ziln: unknown, outputs: string[], members: number): void {
   expect(head === undefined || head === 'mse' || head === 'ziln', '/head', `expected "mse" or "ziln", got ${JSON.stringify(head)}`);
   if (head !== 'ziln') {
     expect(ziln === undefined, '/spec/target/ziln', 'present, but the head is not "ziln"');
@@ -103,11 +106,50 @@ function checkHead(head: unknown, ziln: unknown, outputs: string[]): void {
   for (const key of ['muShift', 'muScale', 'muMin', 'muMax', 'sigmaFloor', 'sigmaMax'] as const) finite(z[key], `/spec/target/ziln/${key}`);
   expect((z.muMin as number) <= (z.muMax as number), '/spec/target/ziln', 'muMin is greater than muMax');
   expect((z.sigmaFloor as number) > 0 && (z.sigmaFloor as number) < (z.sigmaMax as number), '/spec/target/ziln', 'expected 0 < sigmaFloor < sigmaMax');
+  const expected = members === 1 ? ZILN_OUTPUTS : ZILN_MEMBER_OUTPUTS;
   expect(
-    JSON.stringify(outputs) === JSON.stringify(ZILN_OUTPUTS),
+    JSON.stringify(outputs) === JSON.stringify(expected),
     '/spec/io/outputs',
-    `a ZILN model outputs ${JSON.stringify(ZILN_OUTPUTS)}, got ${JSON.stringify(outputs)}`,
+    `a ZILN model${members === 1 ? '' : ` of ${members} members`} outputs ${JSON.stringify(expected)}, got ${JSON.stringify(outputs)}`,
   );
+}
+
+/** A member count ≥ 2 with one seed per member. Returns the count. */
+function checkMembers(raw: unknown): number {
+  const members = object(raw, '/spec/members');
+  const count = members.count;
+  expect(typeof count === 'number' && Number.isInteger(count) && count >= 2, '/spec/members/count', `expected an integer ≥ 2, got ${JSON.stringify(count)}`);
+  expect(Array.isArray(members.seeds) && members.seeds.length === count && members.seeds.every(Number.isInteger), '/spec/members/seeds', `expected ${count} integer seeds`);
+  expect(members.rows === 'folds' || members.rows === 'bootstrap', '/spec/members/rows', `expected "folds" or "bootstrap", got ${JSON.stringify(members.rows)}`);
+  return count as number;
+}
+
+/** Only a ZILN graph of several members has wider outputs: its member_* ones, one column per member. */
+function checkWidths(raw: unknown, outputs: string[], members: number): void {
+  const wide: Record<string, number> = members === 1 ? {} : Object.fromEntries(MEMBER_PARAMETER_OUTPUTS.map((name) => [name, members]));
+  const widths = raw === undefined ? {} : object(raw, '/spec/io/widths');
+  for (const name of new Set([...Object.keys(widths), ...Object.keys(wide)])) {
+    expect(outputs.includes(name), `/spec/io/widths/${name}`, 'not an output of the graph');
+    expect(widths[name] === wide[name], `/spec/io/widths/${name}`, `expected ${wide[name] ?? 'no entry (one column)'}, got ${JSON.stringify(widths[name])}`);
+  }
+}
+
+/** Knots ascending from 0, every slope > 0 (a strictly increasing map), a positive floor: what keeps the served ranking and every value finite. */
+function checkCalibration(raw: unknown): void {
+  const c = object(raw, '/spec/calibration');
+  expect(c.method === 'isotonic-bins', '/spec/calibration/method', `expected "isotonic-bins", got ${JSON.stringify(c.method)}`);
+  finite(c.intercept, '/spec/calibration/intercept');
+  expect((c.intercept as number) >= 0, '/spec/calibration/intercept', 'expected a number ≥ 0');
+  finite(c.floor, '/spec/calibration/floor');
+  expect((c.floor as number) > 0, '/spec/calibration/floor', 'expected a number > 0');
+  const { knots, slopes } = c;
+  expect(Array.isArray(knots) && knots.length > 0 && knots.every((k) => typeof k === 'number' && Number.isFinite(k)), '/spec/calibration/knots', 'expected a non-empty array of finite numbers');
+  expect(Array.isArray(slopes) && slopes.length === (knots as unknown[]).length, '/spec/calibration/slopes', 'expected one slope per knot');
+  const k = knots as number[];
+  expect(k[0] === 0 && k.every((x, i) => i === 0 || x > k[i - 1]!), '/spec/calibration/knots', 'expected strictly ascending knots from 0');
+  (slopes as unknown[]).forEach((slope, i) => {
+    expect(typeof slope === 'number' && Number.isFinite(slope) && slope > 0, `/spec/calibration/slopes/${i}`, `expected a finite number > 0 (the map must keep the ranking), got ${JSON.stringify(slope)}`);
+  });
 }
 
 function transform(raw: unknown, at: string): void {

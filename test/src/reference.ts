@@ -15,8 +15,14 @@ export interface ReferenceCase {
   row: (number | null)[];
   /** onnxruntime-node's LTV for the row (float32, as a double). */
   ltv: number;
-  /** Every graph output for the row by name, `ltv` included. */
-  outputs: Record<string, number>;
+  /** Every graph output for the row by name, `ltv` included: one value, or one per member for a member output. */
+  outputs: Record<string, number[]>;
+  /**
+   * The same outputs through the trainer's own arithmetic (scripts/onnx/reference.ts)
+   * on the weights read back from the graph: the members' average and the
+   * calibration as the trainer computes them.
+   */
+  trainer: Record<string, number[]>;
 }
 
 export interface Reference {
@@ -27,6 +33,8 @@ export interface Reference {
   output: string;
   /** Every graph output, in order. */
   outputs: string[];
+  /** Columns of each output (1, or the member count for a member output). */
+  widths: Record<string, number>;
   width: number;
   cases: ReferenceCase[];
 }
@@ -43,7 +51,8 @@ export interface HeadFixture {
 declare module 'vitest' {
   interface ProvidedContext {
     ltvReference: Reference;
-    headFixtures: { mse: HeadFixture; ziln: HeadFixture };
+    /** mse: MSE head, default members; ziln: one ZILN network, uncalibrated (a manifest as written before members); zilnMembers: 3 calibrated ZILN members. */
+    headFixtures: { mse: HeadFixture; ziln: HeadFixture; zilnMembers: HeadFixture };
   }
 }
 

@@ -6,6 +6,7 @@ const METRICS: { key: keyof RunResult; label: string }[] = [
   { key: 'spearman', label: 'Spearman' },
   { key: 'decileMape', label: 'decile MAPE' },
   { key: 'calibration', label: 'calibration' },
+  { key: 'r2', label: 'R²' },
   { key: 'maxRatio', label: 'max pred / max train' },
   { key: 'nonFinite', label: 'non-finite' },
   { key: 'coverage80', label: 'P10–P90 coverage' },

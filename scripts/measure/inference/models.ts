@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type FeatureSpec, type NumericFeature, SPEC_FORMAT, encodedWidth } from '../../../src/spec/feature-spec.js';
 import { parseManifest } from '../../../src/spec/manifest.js';
 import { buildLtvOnnx } from '../../onnx/ltv-graph.js';
-import { readMlpParams } from '../../onnx/read-params.js';
+import { readMemberParams } from '../../onnx/read-params.js';
 import { heInit } from '../../mlp/init.js';
 import type { MlpParams } from '../../mlp/params.js';
 import { Rng } from '../../math/rng.js';
@@ -26,13 +26,15 @@ export interface BenchModel {
   spec: FeatureSpec;
   /** Encoded columns per row (F of the [batch, F] input). */
   width: number;
-  /** The MLP as stored in `onnx` (for its sizes). */
-  params: MlpParams;
+  /** The MLPs as stored in `onnx` (for their sizes): one network, or one per member. */
+  params: MlpParams[];
 }
 
-function describe(params: MlpParams, spec: FeatureSpec): string {
-  const sizes = [params.layers[0]!.inSize, ...params.layers.map((l) => l.outSize)].join('→');
-  return `${sizes}, ${spec.target.ziln === undefined ? 'MSE head (1 output)' : `ZILN head (${spec.io.outputs.length} outputs)`}`;
+function describe(members: MlpParams[], spec: FeatureSpec): string {
+  const [params] = members;
+  const sizes = [params!.layers[0]!.inSize, ...params!.layers.map((l) => l.outSize)].join('→');
+  const count = members.length === 1 ? '' : `${members.length} members of `;
+  return `${count}${sizes}, ${spec.target.ziln === undefined ? 'MSE head (1 output)' : `ZILN head (${spec.io.outputs.length} outputs)`}${spec.calibration === undefined ? '' : ', calibrated'}`;
 }
 
 /** model/ltv.onnx with its spec from model/ltv.json. */
@@ -40,7 +42,7 @@ export function defaultModel(): BenchModel {
   const onnxPath = join(root, 'model', 'ltv.onnx');
   const manifest = parseManifest(JSON.parse(readFileSync(join(root, 'model', 'ltv.json'), 'utf8')));
   const onnx = new Uint8Array(readFileSync(onnxPath));
-  const params = readMlpParams(onnx, onnxPath);
+  const params = readMemberParams(onnx, onnxPath);
   return { name: 'default', title: `model/ltv.onnx: ${describe(params, manifest.spec)}`, onnxPath, onnx, spec: manifest.spec, width: encodedWidth(manifest.spec), params };
 }
 
@@ -72,6 +74,6 @@ export function wideModel(dir: string): BenchModel {
   const onnx = buildLtvOnnx(spec, heInit([inputs, ...rest], new Rng(42)), { name: 'bench-wide' });
   const onnxPath = join(dir, 'wide.onnx');
   writeFileSync(onnxPath, onnx);
-  const params = readMlpParams(onnx, onnxPath);
+  const params = readMemberParams(onnx, onnxPath);
   return { name: 'wide', title: `generated wide model: ${describe(params, spec)}, untrained (seed 42)`, onnxPath, onnx, spec, width: inputs, params };
 }

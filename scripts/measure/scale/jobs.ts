@@ -21,7 +21,7 @@ import { buildFeatures } from '../../log-to-table/build.js';
 import { FIT_DEFAULTS } from '../../mlp/fit-defaults.js';
 import { openEnginePool } from '../../score/engine-pool.js';
 import { DEFAULT_BATCH_ROWS, scoreTable } from '../../score/score-table.js';
-import { fitOnSplit } from '../../train/fit-network.js';
+import { fitModel } from '../../train/fit-model.js';
 import { Encoder } from '../../../src/spec/encode.js';
 
 export type Job =
@@ -66,8 +66,9 @@ export async function runJob(job: Job): Promise<Measurement> {
     // The float32 feature matrix: every kept row, encoded (what the network reads is as large again once scaled).
     extra.matrixBytes = (data.train.rows + data.test.rows) * data.width * 4;
     const fitting = performance.now();
-    // The fit alone: the trainer's later steps (test predictions on the TypeScript forward pass, baselines, report) are not an epoch.
-    fitOnSplit(data, 'ziln', { epochs: 1, patience: FIT_DEFAULTS.patience }, data.train);
+    // The fit alone, the default model (its members and their calibration), one epoch each: the trainer's later
+    // steps (test predictions on the TypeScript forward pass, baselines, report) are not an epoch.
+    fitModel(data, 'ziln', { epochs: 1, patience: FIT_DEFAULTS.patience });
     extra.epochSeconds = (performance.now() - fitting) / 1000;
     rows = data.train.rows + data.test.rows;
   }

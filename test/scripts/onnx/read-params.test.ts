@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildLtvOnnx } from '../../../scripts/onnx/ltv-graph.js';
-import { readMlpParams } from '../../../scripts/onnx/read-params.js';
+import { readMemberParams, readMlpParams } from '../../../scripts/onnx/read-params.js';
+import { parseManifest } from '../../../src/spec/manifest.js';
 import { heInit } from '../../../scripts/mlp/init.js';
 import { Rng } from '../../../scripts/math/rng.js';
 import { type FeatureSpec, SPEC_FORMAT } from '../../../src/spec/feature-spec.js';
@@ -39,6 +41,15 @@ describe('readMlpParams', () => {
       });
     });
   }
+
+  it('rebuilds the shipped model/ltv.onnx byte for byte from the weights read back and its manifest', () => {
+    const onnx = new Uint8Array(readFileSync(new URL('../../../model/ltv.onnx', import.meta.url)));
+    const manifest = parseManifest(JSON.parse(readFileSync(new URL('../../../model/ltv.json', import.meta.url), 'utf8')));
+    const members = readMemberParams(onnx);
+    expect(members).toHaveLength(manifest.spec.members?.count ?? 1);
+    const rebuilt = buildLtvOnnx(manifest.spec, members, { name: manifest.name, trainingDataSha256: manifest.trainingData.sha256 });
+    expect(Buffer.from(rebuilt).equals(Buffer.from(onnx))).toBe(true);
+  });
 
   it('says what is missing in a graph that is not an LTV graph', () => {
     const params = heInit([5, 1], new Rng(1));

@@ -65,6 +65,10 @@ describe.skipIf(chromiumPath === undefined)('report.html in headless Chromium', 
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html).not.toMatch(/<script[^>]+src=|<link[^>]+href=/); // nothing to fetch
     for (const text of ['Model card', 'Intended use', 'Caveats', 'past spend', 'beats ridge on Gini', '2-fold cross-validation']) expect(html).toContain(text);
+    // The default model's members and calibration, and what each part scores on the test rows.
+    for (const text of ['Members and calibration', '5 networks, each trained with its own seed', 'fitted on', 'one network (the first member), uncalibrated', 'the members averaged, uncalibrated', 'served: the exported graph']) {
+      expect(html).toContain(text);
+    }
 
     const page = await browser.newPage();
     expectAllDrawn(await openReport(page, join(out, 'report.html')), ['loss', 'deciles', 'gain', 'calibration', 'scatter', 'roc']);

@@ -59,6 +59,8 @@ describe('npm run score and POST /v1/score', () => {
     const manifest = (await import('../../../model/ltv.json', { with: { type: 'json' } })).default as unknown as ModelManifest;
     expect(model.version).toBe(manifest.version);
     expect(model.engine).toBe('compiled');
+    // A graph of several members: the quantiles compared are their mixture's (src/head/answers.ts, src/head/mixture.ts).
+    expect(manifest.spec.members?.count).toBeGreaterThan(1);
 
     const fields = ['ltv', 'p_purchase', 'ltv_p10', 'ltv_p50', 'ltv_p90'] as const;
     let compared = 0;

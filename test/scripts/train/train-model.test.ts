@@ -1,7 +1,9 @@
 /**
- * The trainer end to end on a small generated table: the exported graph, run in
- * onnxruntime-node and in onnxruntime-web, gives the trainer's own test predictions;
- * the same seed gives the same bytes; the manifest describes what was written.
+ * The trainer end to end on a small generated table, with its default ensemble
+ * (members averaged in one graph, calibrated on held-out rows): the exported graph,
+ * run in onnxruntime-node and in onnxruntime-web, gives the trainer's own test
+ * predictions; the same seed gives the same bytes; a test-split target changes
+ * nothing in the model; the manifest describes what was written.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +14,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCustomers, toCsv } from '../../../scripts/data/generate.js';
 import { prepareData } from '../../../scripts/data/prepare.js';
 import { type TrainConfig, trainModel } from '../../../scripts/train/train-model.js';
+import { ENSEMBLE_DEFAULTS } from '../../../scripts/mlp/fit-defaults.js';
+import { buildLtvOnnx } from '../../../scripts/onnx/ltv-graph.js';
+import { readMemberParams } from '../../../scripts/onnx/read-params.js';
 import { parseManifest } from '../../../src/spec/manifest.js';
 import { sha256Hex } from '../../../scripts/onnx/write-model-dir.js';
 
@@ -40,12 +45,25 @@ describe('trainModel', () => {
     // The default head: ZILN, with its bounds recorded in the spec.
     expect(manifest.head).toBe('ziln');
     expect(manifest.hyperparameters.loss).toBe('ziln');
-    expect(manifest.spec.io.outputs).toEqual(['ltv', 'p_purchase', 'mu', 'sigma']);
+    // The default ensemble: K members' parameters as [N, K] outputs, and a calibration fitted on held-out rows.
+    const k = ENSEMBLE_DEFAULTS.members;
+    expect(manifest.spec.io.outputs).toEqual(['ltv', 'p_purchase', 'member_p', 'member_mu', 'member_sigma']);
+    expect(manifest.spec.io.widths).toEqual({ member_p: k, member_mu: k, member_sigma: k });
+    expect(manifest.spec.members).toMatchObject({ count: k, rows: 'folds' });
+    expect(manifest.hyperparameters).toMatchObject({ members: k, memberRows: 'folds', calibration: 'isotonic-bins' });
+    const calibration = manifest.spec.calibration!;
+    expect(calibration.slopes.every((slope) => slope > 0)).toBe(true);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    // Held out: the members' validation folds, a tenth of the training split each.
+    expect(calibration.fittedOn.rows).toBe(report.calibration.rows);
+    expect(calibration.fittedOn.rows).toBeGreaterThan(0.1 * k * report.data.trainRows - k);
+    expect(calibration.fittedOn.rows).toBeLessThan(0.1 * k * report.data.trainRows + k);
+    expect(Object.keys(report.variants)).toEqual(['single', 'members', 'served']);
+    expect(report.training.members).toHaveLength(k);
     const ziln = manifest.spec.target.ziln!;
     expect(ziln.muMin).toBeLessThan(ziln.muMax);
     expect(ziln.sigmaMax).toBeGreaterThan(ziln.sigmaFloor);
     for (const value of Object.values(manifest.metrics)) expect(Number.isFinite(value)).toBe(true);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(Object.keys(report.test)).toEqual(['model', 'mean', 'ridge']);
     expect(report.data.rowsRead).toBe(1200);
   });
@@ -98,5 +116,25 @@ describe('trainModel', () => {
     expect(sha256Hex(readFileSync(join(again, 'ltv.onnx')))).toBe(sha256Hex(readFileSync(join(out, 'ltv.onnx'))));
     const version = (p: string) => JSON.parse(readFileSync(join(p, 'ltv.json'), 'utf8')).version;
     expect(version(again)).toBe(version(out));
+  });
+
+  it('fits nothing on the test split: another target for a test customer leaves the networks, the calibration and the spec unchanged', async () => {
+    const prepared = prepareData(config(out).prepare);
+    const lines = readFileSync(data, 'utf8').split('\n');
+    // Data row r is line r + 1 (after the header); the target is the last field.
+    const line = prepared.test.dataRows[0]! + 1;
+    const fields = lines[line]!.split(',');
+    fields[fields.length - 1] = String(Number(fields.at(-1)) + 12345);
+    lines[line] = fields.join(',');
+    const changed = join(dir, 'changed.csv');
+    writeFileSync(changed, lines.join('\n'));
+    const other = join(dir, 'model-changed');
+    await trainModel({ ...config(other), prepare: { ...config(other).prepare, data: changed } });
+    const manifest = (p: string) => parseManifest(JSON.parse(readFileSync(join(p, 'ltv.json'), 'utf8')));
+    expect(manifest(other).trainingData.sha256).not.toBe(manifest(out).trainingData.sha256);
+    expect(manifest(other).spec).toEqual(manifest(out).spec);
+    // The graph differs only in its metadata (the data's hash): rebuilt without it, the bytes are equal.
+    const graph = (p: string) => buildLtvOnnx(manifest(p).spec, readMemberParams(readFileSync(join(p, 'ltv.onnx'))), {});
+    expect(sha256Hex(graph(other))).toBe(sha256Hex(graph(out)));
   });
 });

@@ -10,6 +10,7 @@
  * ZILN ltv = p · exp(μ + σ²/2) with p ~ 1e-4, where Sigmoid's result is a cancellation
  * (p/q + ½ with p/q ≈ −½: steps of 3e-8) multiplied by exp(μ) ~ 1e4.
  */
+import { mixtureQuantile } from '../../../src/head/mixture.js';
 import { zilnQuantile } from '../../../src/head/ziln.js';
 import type { ModelManifest } from '../../../src/spec/manifest.js';
 
@@ -57,12 +58,22 @@ export function kept(values: ArrayLike<number>, keep: Uint8Array): Float64Array 
   return Float64Array.from(Array.from(values).filter((_, i) => keep[i] === 1));
 }
 
-/** A ZILN model's p10, p50 and p90 per row, from its p_purchase, mu and sigma outputs (src/head/ziln.ts). */
+/**
+ * A ZILN model's p10, p50 and p90 per row, from its outputs: one network's p_purchase, mu
+ * and sigma (src/head/ziln.ts), or the members' mixture from member_p, member_mu and
+ * member_sigma, [rows, K] (src/head/mixture.ts).
+ */
 export function zilnQuantiles(outputs: Record<string, ArrayLike<number>>, count: number): Float64Array {
   const out = new Float64Array(count * 3);
+  const memberP = outputs.member_p;
+  const k = memberP === undefined ? 1 : memberP.length / count;
+  const row = (values: ArrayLike<number>, r: number) => Float32Array.from({ length: k }, (_, j) => values[r * k + j]!);
   for (let r = 0; r < count; r++) {
-    const params = { p: outputs.p_purchase![r]!, mu: outputs.mu![r]!, sigma: outputs.sigma![r]! };
-    [0.1, 0.5, 0.9].forEach((q, k) => (out[r * 3 + k] = zilnQuantile(params, q)));
+    const quantile =
+      memberP === undefined
+        ? (q: number) => zilnQuantile({ p: outputs.p_purchase![r]!, mu: outputs.mu![r]!, sigma: outputs.sigma![r]! }, q)
+        : (q: number) => mixtureQuantile({ p: row(memberP, r), mu: row(outputs.member_mu!, r), sigma: row(outputs.member_sigma!, r) }, q);
+    [0.1, 0.5, 0.9].forEach((q, j) => (out[r * 3 + j] = quantile(q)));
   }
   return out;
 }
