@@ -74,9 +74,11 @@ export const DEFAULT_BATCH_ROWS = 8192;
 /**
  * The graph runs on worker threads while this thread reads, encodes and writes: one
  * per core for Parquet, one core left to DuckDB's CSV reader, at most 4 (beyond, this
- * thread's encoding is the bound). On the 2-core machine of `npm run bench:scale`, a
- * million customers from Parquet went at 92.6 k/s with 1 engine thread and 105.8 k/s
- * with 2; from CSV at 72.4 k/s with 1 and 53.5 k/s with 2.
+ * thread's encoding is the bound). On the 2-core machine of `npm run bench:scale`, the
+ * compiled engine and the shipped five-member graph, a million customers from Parquet
+ * went at 123.7 k/s with 1 engine thread and 157.7 k/s with 2; from CSV at 104.7 k/s
+ * with 1 and 109.7 k/s with 2, within this machine's noise (with onnxruntime-web,
+ * slower per row, CSV went at 72.4 k/s with 1 and 53.5 k/s with 2).
  */
 export function defaultEngineThreads(format: TableFormat): number {
   return Math.max(1, Math.min(4, availableParallelism() - (format === 'csv' ? 1 : 0)));
