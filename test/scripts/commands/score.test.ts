@@ -34,7 +34,7 @@ describe('npm run score', () => {
     const result = await score(['--model', 'model', '--data', data, '--out', out, '--id', 'customer_id']);
     expect(result.code).toBe(0);
     expect(result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('npm warn'))).toEqual([
-      expect.stringMatching(new RegExp(`^score: 50 customers scored in \\d+\\.\\d s \\(.* rows/s\\) → ${out} \\[customer_id, ltv, p_purchase, ltv_p10, ltv_p50, ltv_p90, tier\\]; model ltv [0-9a-f]{16}, onnxruntime-web`)),
+      expect.stringMatching(new RegExp(`^score: 50 customers scored in \\d+\\.\\d s \\(.* rows/s\\) → ${out} \\[customer_id, ltv, p_purchase, ltv_p10, ltv_p50, ltv_p90, tier\\]; model ltv [0-9a-f]{16}, compiled × \\d+ worker threads?$`)),
     ]);
     expect(result.stderr).not.toContain('\r');
   });
@@ -61,6 +61,7 @@ describe('npm run score', () => {
     expect(await score(['--out', join(dir, 'x.csv')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--data FILE is required/) });
     expect(await score(['--data', data, '--out', join(dir, 'x.txt')])).toMatchObject({ code: 1, stderr: expect.stringMatching(/--out: expected a \.csv, \.csv\.gz or \.parquet file name/) });
     expect(await score(['--data', data, '--out', join(dir, 'x.csv'), '--rejects', join(dir, 'r.txt')])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--rejects: expected a \.csv file name/) });
+    expect(await score(['--data', data, '--out', join(dir, 'x.csv'), '--engine', 'gpu'])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--engine: expected one of auto, compiled, ort, got "gpu"/) });
     const empty = join(dir, 'not-a-model');
     mkdirSync(empty, { recursive: true });
     writeFileSync(join(empty, 'ltv.json'), '{}');
