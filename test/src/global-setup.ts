@@ -8,7 +8,8 @@
  * calibrated ZILN members) and scores them the same way: the worker's answers for
  * each kind of model are tested whatever the shipped model is. And the equivalence
  * cases of the engines: ≥ 10,000 rows per model, scored by onnxruntime-node and -web
- * (./inference/equivalence-cases.ts).
+ * (./inference/equivalence-cases.ts). And a graph of hand-made ZILN members with each
+ * member alone and the trainer's outputs (./inference/members-graph-case.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -26,6 +27,7 @@ import { Encoder } from '../../src/spec/encode.js';
 import { outputWidth } from '../../src/spec/feature-spec.js';
 import { type ModelManifest, parseManifest } from '../../src/spec/manifest.js';
 import { equivalenceCases, toJson } from './inference/equivalence-cases.js';
+import { membersGraphCase } from './inference/members-graph-case.js';
 import { outsideSubsetModel } from './inference/outside-subset.js';
 import { type HeadFixture, type Reference, type ReferenceCase, referenceRecords } from './reference.js';
 
@@ -54,6 +56,7 @@ export default async function setup(project: TestProject): Promise<void> {
   });
   project.provide('equivalenceCases', (await equivalenceCases()).map(toJson));
   project.provide('outsideSubset', await outsideSubsetModel());
+  project.provide('membersGraph', membersGraphCase());
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * npm run bench:dists -- --dist DIR --dist DIR [--dist DIR …] [--requests N] [--rounds R] [--warm-up-runs N]
+ * npm run bench:dists -- --dist DIR --dist DIR [--dist DIR …] [--requests N] [--rounds R] [--warm-up-runs N] [--var NAME=VALUE …]
  *
  * Two or more built workers (`npm run build` output, each copied aside, e.g. one
  * per model) side by side in one run: each one's start-up CPU (the workerd
@@ -12,7 +12,11 @@
  * the same app, the same engine, only the model differs.
  *
  * --warm-up-runs N sets the WARM_UP_RUNS var (the graph runs at start-up) of every
- * worker, e.g. 1 to see the start-up without them.
+ * worker, e.g. 1 to see the start-up without them. --var NAME=VALUE sets any other var of
+ * every worker: `--var ENGINE=ort` with builds made with `--define BUNDLE_ORT:true`
+ * compares the models on onnxruntime-web (under ENGINE=auto an ORT build serves a graph
+ * in the compiled subset on the compiled engine). The table names the engine each worker
+ * said it serves with (GET /v2/health/ready).
  *
  * Every worker is sent the typical customer of its own model (src/spec/typical-customer.ts),
  * read from `DIR/../ltv.json` when present, else from model/ltv.json.
@@ -35,6 +39,7 @@ interface Served {
   base: URL;
   pid: number;
   startupMs: number;
+  engine: string;
   body: string;
   body100: string;
 }
@@ -56,7 +61,13 @@ async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     strict: true,
-    options: { dist: { type: 'string', multiple: true }, requests: { type: 'string', default: '300' }, rounds: { type: 'string', default: '5' }, 'warm-up-runs': { type: 'string' } },
+    options: {
+      dist: { type: 'string', multiple: true },
+      requests: { type: 'string', default: '300' },
+      rounds: { type: 'string', default: '5' },
+      'warm-up-runs': { type: 'string' },
+      var: { type: 'string', multiple: true },
+    },
   });
   const dists = (values.dist ?? []).map((d) => resolve(d));
   if (dists.length < 2) throw new UsageError('give at least two --dist DIR (built workers to compare)');
@@ -65,7 +76,12 @@ async function main(argv: string[]): Promise<void> {
   if (!(requests > 0 && rounds > 0)) throw new UsageError('--requests and --rounds must be positive');
   const warmUpRuns = values['warm-up-runs'];
   if (warmUpRuns !== undefined && !(Number.isInteger(Number(warmUpRuns)) && Number(warmUpRuns) >= 1)) throw new UsageError(`--warm-up-runs must be a positive integer, got ${warmUpRuns}`);
-  const bindings: Record<string, number> = warmUpRuns === undefined ? {} : { WARM_UP_RUNS: Number(warmUpRuns) };
+  const bindings: Record<string, string | number> = warmUpRuns === undefined ? {} : { WARM_UP_RUNS: Number(warmUpRuns) };
+  for (const spec of values.var ?? []) {
+    const at = spec.indexOf('=');
+    if (at < 1) throw new UsageError(`--var expects NAME=VALUE, got ${JSON.stringify(spec)}`);
+    bindings[spec.slice(0, at)] = spec.slice(at + 1);
+  }
   const token = randomBytes(16).toString('hex');
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
   const served: Served[] = [];
@@ -81,7 +97,7 @@ async function main(argv: string[]): Promise<void> {
       if (pid === undefined) throw new Error(`the workerd process of ${dir} was not found`);
       // Start-up is over once the first request has been answered (the model loads at start-up).
       const first = await fetch(new URL('/v2/health/ready', base));
-      await first.arrayBuffer();
+      const readiness = (await first.json()) as { engine?: string };
       if (first.status !== 200) throw new Error(`${dir}: not ready (status ${first.status})`);
       served.push({
         label: basename(resolve(dir, '..')) === 'dist' ? dir : `${basename(resolve(dir, '..'))}/${basename(dir)}`,
@@ -89,6 +105,7 @@ async function main(argv: string[]): Promise<void> {
         base,
         pid,
         startupMs: cpuMs(pid),
+        engine: readiness.engine ?? '?',
         body: JSON.stringify({ customer }),
         body100: JSON.stringify({ customers: Array.from({ length: 100 }, () => customer) }),
       });
@@ -111,9 +128,10 @@ async function main(argv: string[]): Promise<void> {
       }
     }
     const first = served[0]!;
-    const header = ['worker', 'start-up CPU, ms', ...routes.map((r) => `${r.label}, µs`)];
+    const header = ['worker', 'engine', 'start-up CPU, ms', ...routes.map((r) => `${r.label}, µs`)];
     const rows = served.map((s) => [
       s.label,
+      s.engine,
       `${s.startupMs.toFixed(0)}${s === first ? '' : ` (${(s.startupMs / first.startupMs).toFixed(2)}×)`}`,
       ...routes.map((r) => {
         const values = us.get(key(s, r.label))!;
@@ -121,7 +139,7 @@ async function main(argv: string[]): Promise<void> {
         return `${spread(values, 0)}${ratio}`;
       }),
     ]);
-    const runs = warmUpRuns === undefined ? '' : `WARM_UP_RUNS=${warmUpRuns}; `;
+    const runs = Object.entries(bindings).map(([name, value]) => `${name}=${value}; `).join('');
     console.log(`workerd CPU, ${runs}${requests} sequential requests per route, worker and round, median [min–max] of ${rounds} rounds; ratios to the first worker; load ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
     console.log(markdownTable(header, rows));
   } finally {

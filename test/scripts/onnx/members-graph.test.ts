@@ -10,20 +10,15 @@ import { dirname, join } from 'node:path';
 import * as ortNode from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { MEMBER_PARAMETER_OUTPUTS, ZILN_MEMBER_OUTPUTS, ZILN_OUTPUTS, type ZilnHead, zilnMean } from '../../../src/head/ziln.js';
+import { MEMBER_PARAMETER_OUTPUTS, ZILN_MEMBER_OUTPUTS, zilnMean } from '../../../src/head/ziln.js';
 import { buildLtvOnnx } from '../../../scripts/onnx/ltv-graph.js';
 import { readMemberParams } from '../../../scripts/onnx/read-params.js';
 import { predictReferenceOutputs } from '../../../scripts/onnx/reference.js';
-import { calibrate, fitCalibration } from '../../../scripts/train/calibration.js';
-import type { MlpParams } from '../../../scripts/mlp/params.js';
+import { calibrate } from '../../../scripts/train/calibration.js';
 import { Rng } from '../../../scripts/math/rng.js';
-import type { CalibrationSpec, Feature, FeatureSpec } from '../../../src/spec/feature-spec.js';
+import type { FeatureSpec } from '../../../src/spec/feature-spec.js';
 import { SPEC_FORMAT } from '../../../src/spec/feature-spec.js';
-
-const WIDTH = 8;
-const K = 3;
-const MAX_TARGET = 5763;
-const HEAD: ZilnHead = { muShift: 4, muScale: 1.1, muMin: Math.fround(Math.log(1.5)), muMax: Math.fround(Math.log(MAX_TARGET)), sigmaFloor: Math.fround(0.05), sigmaMax: Math.fround(1.1) };
+import { K, MAX_TARGET, WIDTH, exampleCalibration, features, network, rows, zilnMembers, zilnSpec } from '../../support/ziln-members.js';
 
 /** The operators the compiled engine supports; a graph outside them would be served by onnxruntime-web instead. */
 const ENGINE_OPERATORS = new Set(['MatMul', 'Gemm', 'Add', 'Sub', 'Mul', 'Div', 'Neg', 'Relu', 'Max', 'Min', 'Clip', 'IsNaN', 'Where', 'Sigmoid', 'Softplus', 'Exp', 'Log', 'Concat', 'Identity']);
@@ -31,53 +26,6 @@ const ENGINE_OPERATORS = new Set(['MatMul', 'Gemm', 'Add', 'Sub', 'Mul', 'Div', 
 // As in ./ziln-head-graph.test.ts: ORT's Sigmoid is accurate to ~1e-7 absolute, so p and ltv = p·amount get an absolute slack.
 const RTOL = 1e-5;
 const ATOL: Record<string, number> = { ltv: 1e-6 * MAX_TARGET, p_purchase: 1e-6, member_p: 1e-6, member_mu: 1e-6, member_sigma: 1e-6, mu: 1e-6, sigma: 1e-6 };
-
-const features: Feature[] = Array.from({ length: WIDTH }, (_, i) => ({
-  name: `num${i}`,
-  type: 'numeric' as const,
-  optional: true,
-  transform: { impute: 1, min: -10, max: 10 + i, mean: 0.5 * i, std: 1 + i },
-}));
-
-function network(rng: Rng, sizes: number[]): MlpParams {
-  return {
-    layers: sizes.slice(1).map((outSize, i) => {
-      const inSize = sizes[i]!;
-      return {
-        inSize,
-        outSize,
-        weights: Float32Array.from({ length: inSize * outSize }, () => rng.normal() * Math.sqrt(2 / inSize)),
-        bias: Float32Array.from({ length: outSize }, () => rng.normal() * 0.1),
-      };
-    }),
-  };
-}
-
-/** K ZILN members of different hidden sizes (so the block-diagonal head is laid out by each member's own width). */
-function zilnMembers(seed: number): MlpParams[] {
-  const rng = new Rng(seed);
-  return [[WIDTH, 16, 8, 3], [WIDTH, 12, 6, 3], [WIDTH, 20, 10, 3]].map((sizes) => network(rng, sizes));
-}
-
-function zilnSpec(count: number, calibration?: CalibrationSpec): FeatureSpec {
-  const spec: FeatureSpec = {
-    format: SPEC_FORMAT,
-    features,
-    target: { name: 'holdout_spend_39w', unit: 'USD', mean: 33, std: 100, ziln: HEAD },
-    io: count === 1 ? { input: 'features', outputs: [...ZILN_OUTPUTS] } : { input: 'features', outputs: [...ZILN_MEMBER_OUTPUTS], widths: Object.fromEntries(MEMBER_PARAMETER_OUTPUTS.map((n) => [n, count])) },
-  };
-  if (count > 1) spec.members = { count, seeds: Array.from({ length: count }, (_, k) => k), rows: 'folds' };
-  if (calibration !== undefined) spec.calibration = calibration;
-  return spec;
-}
-
-/** Ordinary rows, the same ×1e6, then ±1e30, ±Infinity and NaN everywhere. */
-function rows(rng: Rng, count: number): Float32Array {
-  const ordinary = Float32Array.from({ length: count * WIDTH }, () => rng.normal() * 5);
-  const far = ordinary.map((v) => v * 1e6);
-  const extremes = [1e30, -1e30, Infinity, -Infinity, Number.NaN].flatMap((v) => new Array<number>(WIDTH).fill(v));
-  return Float32Array.from([...ordinary, ...far, ...extremes]);
-}
 
 type Outputs = Record<string, { dims: readonly number[]; data: Float32Array }>;
 const runtimes = [
@@ -105,12 +53,7 @@ function expectClose(name: string, actual: ArrayLike<number>, expected: ArrayLik
 const x = rows(new Rng(4), 200);
 const n = x.length / WIDTH;
 const members = zilnMembers(21);
-// A map that lowers the top and raises the bottom, as the real fits do; fitted on made-up held-out rows.
-const calibration = (() => {
-  const rng = new Rng(9);
-  const m = Float64Array.from({ length: 3000 }, () => Math.exp(rng.normal() * 2 + 3));
-  return fitCalibration(m, Float64Array.from(m, (v) => Math.pow(v, 0.8) * 2 * rng.next()));
-})();
+const calibration = exampleCalibration();
 
 describe('a graph of several ZILN members', () => {
   for (const runtime of runtimes) {

@@ -109,9 +109,29 @@ export interface OutsideSubsetModel {
   ltv: number[];
 }
 
+/** A graph of several ZILN members, each member alone, and the trainer's outputs (./members-graph-case.ts), as JSON. */
+export interface MembersGraphCaseJson {
+  /** Members in the graph, input width, rows, and the largest training target the head allows. */
+  members: number;
+  width: number;
+  count: number;
+  maxTarget: number;
+  rowsBase64: string;
+  /** The graph of the K members, uncalibrated: ltv and p_purchase are their means. */
+  combinedBase64: string;
+  /** The same members calibrated. */
+  calibratedBase64: string;
+  /** Each member's own graph (outputs ltv, p_purchase, mu, sigma). */
+  aloneBase64: string[];
+  /** The trainer's outputs of the uncalibrated and the calibrated graph, by name, float32 row-major. */
+  trainerBase64: Record<string, string>;
+  trainerCalibratedBase64: Record<string, string>;
+}
+
 declare module 'vitest' {
   interface ProvidedContext {
     equivalenceCases: EquivalenceCaseJson[];
     outsideSubset: OutsideSubsetModel;
+    membersGraph: MembersGraphCaseJson;
   }
 }
