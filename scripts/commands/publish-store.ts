@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../cli/args.js';
-import { printable, printableList } from '../cli/printable.js';
+import { printable, printableList } from '../data/printable.js';
 import { runCli } from '../cli/run.js';
 import { DataError, plural } from '../data/errors.js';
 import { readCsvFile } from '../data/table.js';

@@ -11,7 +11,7 @@
  */
 import { FingerprintSet, fingerprintInto } from './fingerprint.js';
 import type { FeatureColumn, Table } from './table.js';
-import { printable } from '../cli/printable.js';
+import { printable } from './printable.js';
 
 export interface CleanOptions {
   /** Drop rows identical to an earlier row in every field (and in id). Default true. */

@@ -4,7 +4,7 @@
  * does not match. It carries where the problem is, so the CLI prints the message
  * as it stands and exits non-zero; nothing else needs to know the place's format.
  */
-import { printable } from '../cli/printable.js';
+import { printable } from './printable.js';
 
 /** Where a problem is: any subset of file, physical line (1-based) and column name. */
 export interface DataPlace {

@@ -23,7 +23,7 @@ import { readParquetTable } from './parquet-table.js';
 import { type FeatureColumn, type Table, type TableOptions, readTable, releaseTable, rowError } from './table.js';
 import { applyTransforms } from './transform.js';
 import { DEFAULT_SEED } from '../math/rng.js';
-import { printable, printableValue } from '../cli/printable.js';
+import { printable, printableValue } from './printable.js';
 
 export interface PrepareOptions {
   /** CSV file, one row per customer, with a header. */

@@ -5,7 +5,7 @@
 import { Rng } from '../math/rng.js';
 import { DataError } from './errors.js';
 import { readCsvFile } from './table.js';
-import { printable, printableList } from '../cli/printable.js';
+import { printable, printableList } from './printable.js';
 
 export interface SplitRows {
   /** 0-based data rows of each split, ascending. */

@@ -17,7 +17,7 @@
  * categorical (the rare case of a stray word in a numeric column), is read again
  * (`rereadColumns`), for that column only.
  */
-import { printable, printableList, printableValue } from '../cli/printable.js';
+import { printable, printableList, printableValue } from './printable.js';
 import { DataError } from './errors.js';
 import { fingerprintInto } from './fingerprint.js';
 import { type FeatureColumn, type Table, type TableOptions, isMissing, parseNumber } from './table.js';

@@ -6,7 +6,7 @@
 import { DataError } from '../data/errors.js';
 import { fitMeanBaseline, fitPastSpendBaseline, predictMeanBaseline, predictPastSpendBaseline } from './baselines.js';
 import { fitRidge, predictRidge } from './ridge.js';
-import { printable, printableList } from '../cli/printable.js';
+import { printable, printableList } from '../data/printable.js';
 
 /** The parts of a prepared split the baselines read. */
 export interface BaselineSplit {

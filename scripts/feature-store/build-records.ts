@@ -17,7 +17,7 @@ import { isMissing, parseNumber } from '../data/table.js';
 import { type StoredFeatures, type StoredValue, featureKey, invalidId } from '../../src/feature-store/stored-record.js';
 import { Encoder } from '../../src/spec/encode.js';
 import type { ModelManifest } from '../../src/spec/manifest.js';
-import { printable, printableList } from '../cli/printable.js';
+import { printable, printableList } from '../data/printable.js';
 
 export interface KvPair {
   key: string;

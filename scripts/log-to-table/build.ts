@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { UsageError } from '../cli/args.js';
-import { printable } from '../cli/printable.js';
+import { printable } from '../data/printable.js';
 import { DataError } from '../data/errors.js';
 import { escapeFormulaCell } from '../data/formula-cells.js';
 import { DEFAULT_MEMORY_LIMIT, type FeaturesConfig } from './config.js';

@@ -14,7 +14,7 @@ import { DataError, plural } from '../data/errors.js';
 import type { FeaturesConfig } from './config.js';
 import { readCsvHeader } from './header.js';
 import { ident, literal } from './sql.js';
-import { printable, printableList } from '../cli/printable.js';
+import { printable, printableList } from '../data/printable.js';
 
 export interface LoadReport {
   /** Data lines in the file. */

@@ -1,7 +1,7 @@
 /** The stderr summary of a features run: what went in, what came out, what was left out. */
 import type { FeaturesConfig } from './config.js';
 import type { FeaturesSummary } from './build.js';
-import { printable } from '../cli/printable.js';
+import { printable } from '../data/printable.js';
 
 export function featuresSummaryText(config: FeaturesConfig, s: FeaturesSummary): string {
   const lines = [

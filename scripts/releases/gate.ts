@@ -5,7 +5,7 @@
  */
 import type { FeatureSpec } from '../../src/spec/feature-spec.js';
 import type { Scores } from './evaluate.js';
-import { printable, printableList } from '../cli/printable.js';
+import { printable, printableList } from '../data/printable.js';
 
 /**
  * Tolerances: normalised Gini may drop by at most 0.01, decile MAPE rise by at most

@@ -12,7 +12,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import type { DuckDBConnection, DuckDBResult, DuckDBType } from '@duckdb/node-api';
-import { printable, printableList } from '../cli/printable.js';
+import { printable, printableList } from '../data/printable.js';
 import { DataError } from '../data/errors.js';
 import { unescapeFormulaCell } from '../data/formula-cells.js';
 import { readCsvHeader } from '../log-to-table/header.js';

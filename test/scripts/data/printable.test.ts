@@ -1,5 +1,5 @@
 /**
- * Names printed by the CLIs (scripts/cli/printable.ts): control characters never
+ * Names printed by the CLIs (scripts/data/printable.ts): control characters never
  * reach the terminal raw, whether in the helper or in the messages of a real run.
  */
 import { execFile } from 'node:child_process';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { printable, printableList } from '../../../scripts/cli/printable.js';
+import { printable, printableList } from '../../../scripts/data/printable.js';
 
 const run = promisify(execFile);
 /** Every character a terminal may act on or a reader may be misled by, as a header could hold it. */
