@@ -19,7 +19,7 @@ import { checkModelDirReplaceable, checkOutputNotInput } from '../fs/owned-outpu
 import { TrainingDivergedError } from '../mlp/fit.js';
 import { LOSS_NAMES, type LossName } from '../mlp/objective.js';
 import { DEFAULT_LOSS, type TrainConfig, trainModel } from '../train/train-model.js';
-import { ENSEMBLE_DEFAULTS } from '../mlp/fit-defaults.js';
+import { ENSEMBLE_DEFAULTS } from '../train/ensemble-defaults.js';
 import type { MemberRows } from '../train/members.js';
 import { endProgress, epochReporter } from '../report/progress.js';
 import { summaryTable } from '../report/summary.js';

@@ -5,7 +5,6 @@
  */
 import { DEFAULT_SEED } from '../math/rng.js';
 import type { KernelsName } from './kernels/kernels.js';
-import type { MemberRows, ValidationFolds } from '../train/members.js';
 
 export const FIT_DEFAULTS = {
   /**
@@ -34,16 +33,4 @@ export const FIT_DEFAULTS = {
   validationFraction: 0.1,
   seed: DEFAULT_SEED,
   kernels: 'simd' as KernelsName,
-} as const;
-
-/**
- * How many networks the exported graph averages, on which rows each trains, and
- * whether the average is calibrated on the rows each held out
- * (scripts/train/fit-model.ts; the measurements behind each choice: docs/training.md).
- */
-export const ENSEMBLE_DEFAULTS = {
-  members: 5,
-  memberRows: 'folds' as MemberRows,
-  validationFolds: 'rotate' as ValidationFolds,
-  calibration: true as boolean,
 } as const;

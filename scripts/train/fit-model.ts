@@ -8,7 +8,8 @@
 import { MEMBER_PARAMETER_OUTPUTS, ZILN_MEMBER_OUTPUTS } from '../../src/head/ziln.js';
 import type { FeatureSpec } from '../../src/spec/feature-spec.js';
 import type { PreparedData } from '../data/prepare.js';
-import { ENSEMBLE_DEFAULTS, FIT_DEFAULTS } from '../mlp/fit-defaults.js';
+import { FIT_DEFAULTS } from '../mlp/fit-defaults.js';
+import { ENSEMBLE_DEFAULTS } from './ensemble-defaults.js';
 import { type FitHooks, type FitOptions, type FitResult, fit } from '../mlp/fit.js';
 import type { MlpParams } from '../mlp/params.js';
 import type { LossName } from '../mlp/objective.js';

@@ -10,7 +10,8 @@ import { type PrepareOptions, type PreparedData, loadTrainingData } from '../dat
 import { quantile } from '../math/quantile.js';
 import { formatCsvRecord } from '../data/csv.js';
 import type { FitHooks, FitOptions, FitResult } from '../mlp/fit.js';
-import { ENSEMBLE_DEFAULTS, FIT_DEFAULTS } from '../mlp/fit-defaults.js';
+import { FIT_DEFAULTS } from '../mlp/fit-defaults.js';
+import { ENSEMBLE_DEFAULTS } from './ensemble-defaults.js';
 import { DEFAULT_SEED } from '../math/rng.js';
 import type { LossName } from '../mlp/objective.js';
 import { type EnsembleOptions, type FittedModel, type ModelVariant, fitModel, memberParams, predictModel, variantOutputs } from './fit-model.js';

@@ -26,7 +26,7 @@ import { runCli } from '../../cli/run.js';
 import { DataError } from '../../data/errors.js';
 import { prepareData } from '../../data/prepare.js';
 import { CALIBRATION_VARIANTS, type CalibrationVariant, type RunResult, runBaselines, runLoss } from '../compare/loss-runs.js';
-import { ENSEMBLE_DEFAULTS } from '../../mlp/fit-defaults.js';
+import { ENSEMBLE_DEFAULTS } from '../../train/ensemble-defaults.js';
 import { comparisonTable } from '../compare/table.js';
 import { TrainingDivergedError } from '../../mlp/fit.js';
 import { LOSS_NAMES, type LossName } from '../../mlp/objective.js';

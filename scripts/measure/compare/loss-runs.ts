@@ -14,7 +14,7 @@ import type { PreparedData } from '../../data/prepare.js';
 import { fitMeanBaseline, predictMeanBaseline } from '../../evaluate/baselines.js';
 import { decileMape, normalisedGini, r2, spearman } from '../../evaluate/metrics.js';
 import { fitRidge, predictRidge } from '../../evaluate/ridge.js';
-import { ENSEMBLE_DEFAULTS } from '../../mlp/fit-defaults.js';
+import { ENSEMBLE_DEFAULTS } from '../../train/ensemble-defaults.js';
 import type { FitOptions } from '../../mlp/fit.js';
 import type { LossName } from '../../mlp/objective.js';
 import type { CalibrationOptions } from '../../train/calibration.js';

@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCustomers, toCsv } from '../../../scripts/data/generate.js';
 import { prepareData } from '../../../scripts/data/prepare.js';
 import { type TrainConfig, trainModel } from '../../../scripts/train/train-model.js';
-import { ENSEMBLE_DEFAULTS } from '../../../scripts/mlp/fit-defaults.js';
+import { ENSEMBLE_DEFAULTS } from '../../../scripts/train/ensemble-defaults.js';
 import { buildLtvOnnx } from '../../../scripts/onnx/ltv-graph.js';
 import { readMemberParams } from '../../../scripts/onnx/read-params.js';
 import { parseManifest } from '../../../src/spec/manifest.js';
