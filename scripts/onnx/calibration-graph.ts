@@ -14,7 +14,7 @@
  * distribution, and so the mixture's mean, quantiles and all, by f(m)/m.
  */
 import type { CalibrationSpec } from '../../src/spec/feature-spec.js';
-import { F32_MAX } from '../train/calibration.js';
+import { F32_MAX } from './calibrate.js';
 import type { Node, Tensor } from './wire.js';
 
 export interface CalibrationNodes {

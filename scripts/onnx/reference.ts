@@ -13,7 +13,7 @@ import type { FeatureSpec } from '../../src/spec/feature-spec.js';
 import { applyTransforms } from '../data/transform.js';
 import { mlpForward } from '../mlp/forward.js';
 import type { MlpParams } from '../mlp/params.js';
-import { calibrate } from '../train/calibration.js';
+import { calibrate } from './calibrate.js';
 
 const f32 = Math.fround;
 

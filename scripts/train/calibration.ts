@@ -17,8 +17,8 @@
  * segment's slope, which on a heavy tail can be steep and would inflate the very
  * largest predictions.
  *
- * `calibrate` is the graph's arithmetic (scripts/onnx/calibration-graph.ts) in
- * float32, step for step.
+ * The graph applies f (scripts/onnx/calibration-graph.ts); scripts/onnx/calibrate.ts
+ * computes it as the graph does, for the trainer's own evaluation.
  */
 import type { CalibrationSpec } from '../../src/spec/feature-spec.js';
 
@@ -64,22 +64,6 @@ export function fitCalibration(predicted: ArrayLike<number>, actual: ArrayLike<n
   const points = poolAdjacentViolators(binMeans(m, actual, bins));
   return { method: 'isotonic-bins', ...curveThrough(points, ratio(m, actual)), floor: CALIBRATION_FLOOR, fittedOn: { rows: n, bins } };
 }
-
-/** f(m), computed as the graph computes it (float32 at every step). */
-export function calibrate(c: CalibrationSpec, m: number): number {
-  const f32 = Math.fround;
-  const x = Math.max(f32(m), f32(c.floor));
-  let sum = 0;
-  for (let i = 0; i < c.knots.length; i++) {
-    const width = i + 1 < c.knots.length ? f32(f32(c.knots[i + 1]!) - f32(c.knots[i]!)) : F32_MAX;
-    const segment = Math.min(Math.max(f32(x - f32(c.knots[i]!)), 0), width);
-    sum = f32(sum + f32(segment * f32(c.slopes[i]!)));
-  }
-  return f32(sum + f32(c.intercept));
-}
-
-/** Largest finite float32: the open-ended last segment's width in the graph. */
-export const F32_MAX = 3.4028234663852886e38;
 
 const F32_MIN_NORMAL = 1.1754943508222875e-38;
 

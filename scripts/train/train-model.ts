@@ -21,7 +21,7 @@ import { type CrossValidation, crossValidate } from '../evaluate/cross-validate.
 import { type Evaluation, type TestPredictions, evaluate } from '../evaluate/evaluate.js';
 import { fitBaselines } from '../evaluate/fit-baselines.js';
 import { runReportHtml } from '../report/model-report.js';
-import { calibrate } from './calibration.js';
+import { calibrate } from '../onnx/calibrate.js';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js';
 
 /**

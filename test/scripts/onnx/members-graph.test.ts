@@ -14,7 +14,7 @@ import { MEMBER_PARAMETER_OUTPUTS, ZILN_MEMBER_OUTPUTS, zilnMean } from '../../.
 import { buildLtvOnnx } from '../../../scripts/onnx/ltv-graph.js';
 import { readMemberParams } from '../../../scripts/onnx/read-params.js';
 import { predictReferenceOutputs } from '../../../scripts/onnx/reference.js';
-import { calibrate } from '../../../scripts/train/calibration.js';
+import { calibrate } from '../../../scripts/onnx/calibrate.js';
 import { Rng } from '../../../scripts/math/rng.js';
 import type { FeatureSpec } from '../../../src/spec/feature-spec.js';
 import { SPEC_FORMAT } from '../../../src/spec/feature-spec.js';

@@ -1,7 +1,8 @@
 /** The calibration map (scripts/train/calibration.ts): fitted by bins and isotonic regression, strictly increasing, graph-exact. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { calibrate, fitCalibration, poolAdjacentViolators } from '../../../scripts/train/calibration.js';
+import { calibrate } from '../../../scripts/onnx/calibrate.js';
+import { fitCalibration, poolAdjacentViolators } from '../../../scripts/train/calibration.js';
 import { Rng } from '../../../scripts/math/rng.js';
 import { fcSettings } from '../../support/fc-settings.js';
 
