@@ -1,6 +1,6 @@
 /** The end-of-run table: what was cleaned, how training went, model vs baselines on the test split. */
 import type { ModelManifest } from '../../src/spec/manifest.js';
-import type { TrainReport } from '../train/train-model.js';
+import type { TrainReport } from './train-report.js';
 import type { Metrics } from '../evaluate/metrics.js';
 
 const COLUMNS: (keyof Metrics)[] = ['rmse', 'mae', 'r2', 'normalisedGini', 'spearman', 'decileMape', 'topDecileCapture', 'calibration'];

@@ -17,6 +17,7 @@ import { predictReferenceOutputs } from '../onnx/reference.js';
 import { type CalibrationOptions, fitCalibration } from './calibration.js';
 import { type NetworkSplit, headFor } from './fit-network.js';
 import { type MemberPlan, type MemberRows, type ValidationFolds, memberPlans } from './members.js';
+import type { ModelVariant } from '../report/train-report.js';
 
 /** Every option defaults to ENSEMBLE_DEFAULTS (scripts/mlp/fit-defaults.ts). */
 export interface EnsembleOptions {
@@ -154,8 +155,6 @@ export function variantOutputs(model: FittedModel, split: Pick<NetworkSplit, 'ra
   const { calibration: _calibration, ...uncalibrated } = model.spec;
   return predictReferenceOutputs(uncalibrated, memberParams(model), split.raw, split.rows);
 }
-
-export type ModelVariant = 'single' | 'members' | 'served';
 
 /** The members' weights, in graph order: one network's, or the list. */
 export function memberParams(model: Pick<FittedModel, 'members'>): MlpParams[] {

@@ -9,18 +9,19 @@ import { type ModelFile, modelVersion, sha256Hex, writeModelDir } from '../onnx/
 import { type PrepareOptions, type PreparedData, loadTrainingData } from '../data/prepare.js';
 import { quantile } from '../math/quantile.js';
 import { formatCsvRecord } from '../data/csv.js';
-import type { FitHooks, FitOptions, FitResult } from '../mlp/fit.js';
+import type { FitHooks, FitOptions } from '../mlp/fit.js';
 import { FIT_DEFAULTS } from '../mlp/fit-defaults.js';
 import { ENSEMBLE_DEFAULTS } from './ensemble-defaults.js';
 import { DEFAULT_SEED } from '../math/rng.js';
 import type { LossName } from '../mlp/objective.js';
-import { type EnsembleOptions, type FittedModel, type ModelVariant, fitModel, memberParams, predictModel, variantOutputs } from './fit-model.js';
-import { type Metrics, regressionMetrics } from '../evaluate/metrics.js';
+import { type EnsembleOptions, type FittedModel, fitModel, memberParams, predictModel, variantOutputs } from './fit-model.js';
+import { regressionMetrics } from '../evaluate/metrics.js';
 import type { BootstrapOptions } from '../evaluate/bootstrap.js';
-import { type CrossValidation, crossValidate } from '../evaluate/cross-validate.js';
-import { type Evaluation, type TestPredictions, evaluate } from '../evaluate/evaluate.js';
+import { crossValidate } from '../evaluate/cross-validate.js';
+import { type TestPredictions, evaluate } from '../evaluate/evaluate.js';
 import { fitBaselines } from '../evaluate/fit-baselines.js';
 import { runReportHtml } from '../report/model-report.js';
+import type { ModelVariant, TrainReport } from '../report/train-report.js';
 import { calibrate } from '../onnx/calibrate.js';
 import { MANIFEST_FORMAT, type ModelManifest } from '../../src/spec/manifest.js';
 
@@ -61,41 +62,11 @@ export interface EvaluationConfig {
 
 export const DEFAULT_TIER_QUANTILES: [number, number] = [0.5, 0.8];
 
-export interface MemberReport {
-  seed: number;
-  /** The validation fold it held out. */
-  fold: number;
-  bestEpoch: number;
-  epochs: number;
-  stoppedEarly: boolean;
-}
-
 export interface TrainOutcome {
   manifest: ModelManifest;
   report: TrainReport;
   /** Every graph output on the test rows, by name (`ltv`, and for ZILN `p_purchase`, `mu`, `sigma`). */
   testOutputs: Record<string, Float32Array>;
-}
-
-export interface TrainReport {
-  data: PreparedData['report'];
-  warnings: string[];
-  /** The first member's fit (the only one for a single network), the wall time of all, and each member's. */
-  training: Pick<FitResult, 'bestEpoch' | 'stoppedEarly' | 'samplesPerSecond' | 'history'> & { seconds: number; members: MemberReport[] };
-  /** Test-split metrics of the model and of the baselines on the same rows. */
-  test: { model: Metrics; mean: Metrics; ridge: Metrics; pastSpend?: Metrics };
-  /**
-   * What each part of the model contributes, on the same test rows: the first member
-   * alone, the members' average, and the served model (the average, calibrated).
-   * Present when the model has several members or a calibration.
-   */
-  variants?: Partial<Record<ModelVariant, Metrics>>;
-  /** The calibration's fit on its held-out rows: their number, and calibration in the large before and after. */
-  calibration?: { rows: number; bins: number; before: number; after: number };
-  /** The same with Gini intervals and a verdict per baseline (scripts/evaluate/evaluate.ts). */
-  evaluation: Evaluation;
-  /** Present with `--cv K`. */
-  crossValidation?: CrossValidation;
 }
 
 export async function trainModel(config: TrainConfig, hooks: FitHooks = {}): Promise<TrainOutcome> {
