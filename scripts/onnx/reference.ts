@@ -43,6 +43,30 @@ export function predictReferenceOutputs(
   rows: number,
   forward: MlpForward = mlpForward,
 ): Record<string, Float32Array> {
+  if (rows <= CHUNK_ROWS) return predictChunk(spec, params, raw, rows, forward);
+  // Every step is row by row, so chunks give the same bits as one pass, and the
+  // intermediate [rows, hidden] activations of each member never exist for millions of rows at once.
+  const width = raw.length / rows;
+  let outputs: Record<string, Float32Array> | undefined;
+  for (let start = 0; start < rows; start += CHUNK_ROWS) {
+    const count = Math.min(CHUNK_ROWS, rows - start);
+    const chunk = predictChunk(spec, params, raw.subarray(start * width, (start + count) * width), count, forward);
+    outputs ??= Object.fromEntries(Object.entries(chunk).map(([name, values]) => [name, new Float32Array((values.length / count) * rows)]));
+    for (const [name, values] of Object.entries(chunk)) outputs[name]!.set(values, (values.length / count) * start);
+  }
+  return outputs!;
+}
+
+/** Rows per pass of predictReferenceOutputs: 16,384 rows of a 128-wide layer are 8 MiB of activations per member. */
+const CHUNK_ROWS = 16_384;
+
+function predictChunk(
+  spec: FeatureSpec,
+  params: MlpParams | readonly MlpParams[],
+  raw: Float32Array,
+  rows: number,
+  forward: MlpForward,
+): Record<string, Float32Array> {
   const members = Array.isArray(params) ? (params as readonly MlpParams[]) : [params as MlpParams];
   const scaled = applyTransforms(spec, raw, rows);
   const heads = members.map((member) => {
