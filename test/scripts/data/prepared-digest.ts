@@ -5,32 +5,13 @@
  * CPU, the same model bytes.
  */
 import { createHash } from 'node:crypto';
-
-interface SplitLike {
-  rows: number;
-  raw: Float32Array;
-  scaled: Float32Array;
-  y: Float64Array;
-  dataRows: Int32Array;
-  ids: (string | null)[] | undefined;
-}
-
-interface PreparedLike {
-  spec: unknown;
-  columns: string[];
-  width: number;
-  train: SplitLike;
-  test: SplitLike;
-  report: unknown;
-  warnings: string[];
-  dataSha256: string;
-}
+import type { PreparedData } from '../../../scripts/data/prepare.js';
 
 /** The digest; the report's `file` (the path as given, not what the file holds) is left out. */
-export function preparedDigest(data: PreparedLike): string {
+export function preparedDigest(data: PreparedData): string {
   const hash = createHash('sha256');
   const { train, test, report, ...rest } = data;
-  hash.update(JSON.stringify({ ...rest, report: { ...(report as object), file: undefined } }));
+  hash.update(JSON.stringify({ ...rest, report: { ...report, file: undefined } }));
   for (const split of [train, test]) {
     hash.update(JSON.stringify({ rows: split.rows, ids: split.ids ?? null }));
     for (const array of [split.raw, split.scaled, split.y, split.dataRows]) hash.update(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
