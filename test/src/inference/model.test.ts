@@ -10,6 +10,7 @@ import { CompiledEngine } from '../../../src/inference/compiled/engine.js';
 import { type ModelState, loadModel } from '../../../src/inference/model.js';
 import { parseManifest } from '../../../src/spec/manifest.js';
 import { servingEngine } from '../helpers.js';
+import { expectConcurrentAsSequential } from './concurrent.js';
 
 const manifest = parseManifest(manifestJson);
 const clone = () => structuredClone(manifest);
@@ -42,12 +43,7 @@ describe('loading the bundled model', () => {
   it('runs concurrent predictions, each with its own result', async () => {
     const state = await loadModel({ onnx, manifest: manifestJson });
     if (!state.ready) throw new Error(state.reason);
-    const { model } = state;
-    const rows = Array.from({ length: 8 }, (_, k) => new Float32Array(model.width).fill(k - 3));
-    const sequential: number[] = [];
-    for (const row of rows) sequential.push((await model.predict(row, 1))[0]!);
-    const concurrent = await Promise.all(rows.map(async (row) => (await model.predict(row, 1))[0]!));
-    expect(concurrent).toEqual(sequential);
+    await expectConcurrentAsSequential(state.model);
   });
 });
 

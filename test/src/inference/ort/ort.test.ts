@@ -13,6 +13,7 @@ import { OrtEngine } from '../../../../src/inference/ort/engine.js';
 import { ortInBundle } from '../../../../src/inference/ort/load.js';
 import { instantiatedThroughHook } from '../../../../src/inference/ort/ort.js';
 import { HookError, PLACEHOLDER, withPrecompiledWasm } from '../../../../src/inference/ort/wasm-hook.js';
+import { expectConcurrentAsSequential } from '../concurrent.js';
 
 function reasonOf(state: ModelState): string {
   return state.ready ? 'ready' : state.reason;
@@ -61,11 +62,6 @@ describe('loading onnxruntime-web in workerd', () => {
   it('runs concurrent predictions one at a time, each with its own result', async () => {
     const state = await loadModel({ onnx, manifest: manifestJson }, { engine: 'ort', warmUpRuns: 1 });
     if (!state.ready) throw new Error(state.reason);
-    const { model } = state;
-    const rows = Array.from({ length: 8 }, (_, k) => new Float32Array(model.width).fill(k - 3));
-    const sequential: number[] = [];
-    for (const row of rows) sequential.push((await model.predict(row, 1))[0]!);
-    const concurrent = await Promise.all(rows.map(async (row) => (await model.predict(row, 1))[0]!));
-    expect(concurrent).toEqual(sequential);
+    await expectConcurrentAsSequential(state.model);
   });
 });
